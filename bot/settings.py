@@ -1,0 +1,140 @@
+"""Settings from the environment and a `.env` file, read when the program runs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.answers import DEFAULT_MIN_CONFIDENCE, DEFAULT_TOP_K
+from index.documents import DEFAULT_MAX_FILE_MB
+from index.errors import QuotebotError
+from index.store import default_index_dir
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEFAULT_COOLDOWN_SECONDS = 5.0
+MAX_TOP_K = 10
+
+
+class SettingsError(QuotebotError):
+    """A setting has a value that can't be used; the message names it."""
+
+
+class Secret:
+    """A string that never shows itself in a repr, a log line or a traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything quotebot can be configured with; see `.env.example`."""
+
+    discord_token: Secret | None = None
+    corpus: Path = BUNDLED_CORPUS
+    index_dir: Path = field(default_factory=default_index_dir)
+    dev_guild_id: int | None = None
+    moderator_role_ids: frozenset[int] = frozenset()
+    top_k: int = DEFAULT_TOP_K
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    cooldown_seconds: float = DEFAULT_COOLDOWN_SECONDS
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+
+def load_dotenv_file(path: Path | None = None) -> None:
+    """Load `.env` (from the working directory by default) without overriding the environment."""
+    from dotenv import load_dotenv
+
+    load_dotenv(dotenv_path=path or Path.cwd() / ".env", override=False)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `environ` (the process environment by default).
+
+    Raises `SettingsError` naming the first setting with an unusable value.
+    """
+    env = os.environ if environ is None else environ
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    token = text("DISCORD_TOKEN")
+    corpus = text("QUOTEBOT_CORPUS")
+    index_dir = text("QUOTEBOT_INDEX_DIR")
+    return Settings(
+        discord_token=Secret(token) if token else None,
+        corpus=Path(corpus).expanduser() if corpus else BUNDLED_CORPUS,
+        index_dir=Path(index_dir).expanduser() if index_dir else default_index_dir(),
+        dev_guild_id=_snowflake("QUOTEBOT_DEV_GUILD_ID", text("QUOTEBOT_DEV_GUILD_ID")),
+        moderator_role_ids=_snowflakes("QUOTEBOT_MODERATOR_ROLE_IDS", text("QUOTEBOT_MODERATOR_ROLE_IDS")),
+        top_k=int(_number("QUOTEBOT_TOP_K", text("QUOTEBOT_TOP_K"), DEFAULT_TOP_K, 1, MAX_TOP_K, whole=True)),
+        min_confidence=_number(
+            "QUOTEBOT_MIN_CONFIDENCE", text("QUOTEBOT_MIN_CONFIDENCE"), DEFAULT_MIN_CONFIDENCE, 0.0, 1.0
+        ),
+        cooldown_seconds=_number(
+            "QUOTEBOT_COOLDOWN_SECONDS", text("QUOTEBOT_COOLDOWN_SECONDS"), DEFAULT_COOLDOWN_SECONDS, 0.0, 3600.0
+        ),
+        max_file_mb=_number("QUOTEBOT_MAX_FILE_MB", text("QUOTEBOT_MAX_FILE_MB"), DEFAULT_MAX_FILE_MB, 0.001, 10_000.0),
+        api_base=_url("DISCORD_API_BASE", text("DISCORD_API_BASE"), ("http://", "https://")),
+        gateway_url=_url("DISCORD_GATEWAY_URL", text("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
+    )
+
+
+def _snowflake(name: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise SettingsError(f"{name} must be a Discord id (digits only), not {value!r}")
+    return int(value)
+
+
+def _snowflakes(name: str, value: str | None) -> frozenset[int]:
+    if value is None:
+        return frozenset()
+    ids = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [part for part in ids if not part.isdigit()]
+    if bad:
+        raise SettingsError(f"{name} must be comma-separated Discord role ids, not {bad[0]!r}")
+    return frozenset(int(part) for part in ids)
+
+
+def _number(name: str, value: str | None, default: float, low: float, high: float, whole: bool = False) -> float:
+    if value is None:
+        return default
+    kind = "a whole number" if whole else "a number"
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be {kind} from {low:g} to {high:g}, not {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be {kind} from {low:g} to {high:g}, not {value!r}")
+    return number
+
+
+def _url(name: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(schemes):
+        raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {value!r}")
+    return value.rstrip("/")

@@ -1,0 +1,180 @@
+"""Finding and reading the documents of a corpus.
+
+A corpus is a folder, searched recursively, or a single file. Documents are
+`.txt` and `.md` files read as UTF-8 with universal newlines, so character
+offsets into `Document.text` match `open(path, encoding="utf-8").read()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.errors import CorpusError
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+DEFAULT_MAX_FILE_MB = 20.0
+# How much of a file is sniffed for NUL bytes to call it binary.
+_BINARY_SNIFF_BYTES = 8192
+
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document of the corpus, with its text as read."""
+
+    doc_id: str
+    """Path relative to the corpus root, with `/` separators."""
+    title: str
+    text: str
+    sha256: str
+    size: int
+    """Size of the file in bytes."""
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file left out of the corpus, and why."""
+
+    doc_id: str
+    size: int
+    mtime_ns: int
+    reason: str
+    """Starts with the document id, e.g. "notes.txt is not UTF-8 text"."""
+
+
+@dataclass(slots=True)
+class CorpusLoad:
+    """The documents that could be read, and the files that were skipped."""
+
+    documents: list[Document]
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"skipped {item.reason}" for item in self.skipped]
+
+
+class SkippedDocument(Exception):
+    """A file that can't be used as a document; the message says why."""
+
+
+def document_files(corpus: Path) -> list[tuple[str, Path]]:
+    """The `(doc_id, path)` of every document file in `corpus`, sorted by id.
+
+    Hidden files and folders (a leading dot) are left out. A single file given
+    directly is used whatever its suffix, since the user chose it.
+    """
+    if not corpus.exists():
+        raise CorpusError(f"corpus not found: {corpus}")
+    if corpus.is_file():
+        return [(corpus.name, corpus)]
+    if not corpus.is_dir():
+        raise CorpusError(f"corpus is neither a file nor a folder: {corpus}")
+    return sorted(_walk(corpus, corpus))
+
+
+def _walk(root: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    try:
+        entries = list(folder.iterdir())
+    except OSError as error:
+        raise CorpusError(f"can't list {folder}: {error.strerror or error}") from None
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(root, entry)
+        elif entry.is_file() and entry.suffix.lower() in DOCUMENT_SUFFIXES:
+            yield entry.relative_to(root).as_posix(), entry
+
+
+def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
+    """Read one document, or raise `SkippedDocument` saying why it can't be used."""
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise SkippedDocument(
+                f"{doc_id} is {stat.st_size / 1_000_000:.1f} MB, over the "
+                f"{max_bytes / 1_000_000:.0f} MB limit per file (QUOTEBOT_MAX_FILE_MB)"
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SkippedDocument(f"can't read {doc_id}: {error.strerror or error}") from None
+    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
+        raise SkippedDocument(f"{doc_id} is a binary file, not text")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SkippedDocument(
+            f"{doc_id} is not UTF-8 text (bad byte at offset {error.start})"
+        ) from None
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(
+        doc_id=doc_id,
+        title=document_title(text, doc_id),
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+    )
+
+
+def load_corpus(corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> CorpusLoad:
+    """Read every document of `corpus`, skipping unusable files with a warning.
+
+    Raises `CorpusError` when the corpus is missing or no document is usable.
+    """
+    files = document_files(corpus)
+    if not files:
+        raise CorpusError(f"no .txt or .md documents in {corpus}")
+    max_bytes = int(max_file_mb * 1_000_000)
+    load = CorpusLoad(documents=[])
+    for doc_id, path in files:
+        try:
+            document = read_document(path, doc_id, max_bytes)
+        except SkippedDocument as skipped:
+            load.skipped.append(_skipped(path, doc_id, str(skipped)))
+            continue
+        if not document.text.strip():
+            load.skipped.append(Skipped(doc_id, document.size, document.mtime_ns, f"{doc_id}: it is empty"))
+            continue
+        load.documents.append(document)
+    if not load.documents:
+        raise CorpusError(f"no usable documents in {corpus}: {'; '.join(load.warnings)}")
+    return load
+
+
+def _skipped(path: Path, doc_id: str, reason: str) -> Skipped:
+    try:
+        stat = path.stat()
+    except OSError:
+        return Skipped(doc_id, -1, -1, reason)
+    return Skipped(doc_id, stat.st_size, stat.st_mtime_ns, reason)
+
+
+def document_title(text: str, doc_id: str) -> str:
+    """The first Markdown heading of `text`, else a title made from the file name."""
+    lines = text.lstrip("\ufeff").split("\n", 200)[:200]
+    for number, line in enumerate(lines):
+        atx = _ATX_HEADING.match(line)
+        if atx:
+            return atx.group("title").strip()
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if line.strip() and _SETEXT_UNDERLINE.match(following) and not line.lstrip().startswith(("-", "*", "+")):
+            return line.strip()
+    return title_from_filename(doc_id)
+
+
+def title_from_filename(doc_id: str) -> str:
+    """`guides/getting_started.md` becomes "Getting started"."""
+    stem = Path(doc_id).stem
+    words = " ".join(part for part in re.split(r"[-_\s]+", stem) if part)
+    if not words:
+        return doc_id
+    return words[0].upper() + words[1:]

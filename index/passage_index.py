@@ -1,0 +1,220 @@
+"""The searchable index of a corpus: documents, passages and a BM25 engine."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.answers import (
+    DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_TOP_K,
+    MAX_QUESTION_CHARS,
+    Answer,
+    RankedPassage,
+    best_quote,
+    confidence,
+)
+from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
+from index.errors import CorpusError, QuestionError
+from index.passages import Passage, split_passages
+from index.ranking import Engine, RankBM25Engine, top_k
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
+
+# Sentence terms of recently quoted passages, so a repeated question doesn't
+# re-tokenize them.
+_SENTENCE_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What the index remembers of a document."""
+
+    doc_id: str
+    title: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    first_passage: int
+    """Position of the document's first passage in `PassageIndex.passages`."""
+    passage_count: int
+
+
+class Analyzer:
+    """The sentence splitter and tokenizer an index was built with."""
+
+    def __init__(self, tokenizer: Tokenizer | None = None, splitter: SentenceSplitter | None = None) -> None:
+        self.tokenizer = tokenizer or Tokenizer()
+        self.splitter = splitter or SentenceSplitter()
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.tokenizer.fingerprint}/{self.splitter.fingerprint}"
+
+
+class PassageIndex:
+    """Answers questions from a fixed set of passages. Safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        corpus: str,
+        documents: Sequence[DocumentInfo],
+        passages: Sequence[Passage],
+        engine: Engine,
+        analyzer: Analyzer,
+        built_at: float,
+        build_seconds: float,
+        skipped: Sequence[Skipped] = (),
+        max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    ) -> None:
+        self.corpus = corpus
+        self.documents = {document.doc_id: document for document in documents}
+        self.passages = passages
+        self.engine = engine
+        self.analyzer = analyzer
+        self.built_at = built_at
+        self.build_seconds = build_seconds
+        self.skipped = tuple(skipped)
+        self.max_file_mb = max_file_mb
+        self._document_of = [document for document in documents for _ in range(document.passage_count)]
+        self._sentence_cache: OrderedDict[int, list[tuple[int, int, frozenset[str]]]] = OrderedDict()
+
+    @property
+    def vocabulary_size(self) -> int:
+        return self.engine.vocabulary_size
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"skipped {skipped.reason}" for skipped in self.skipped]
+
+    def passage(self, doc_id: str, ordinal: int) -> Passage | None:
+        """Passage `ordinal` (1-based) of a document, or None."""
+        document = self.documents.get(doc_id)
+        if document is None or not 1 <= ordinal <= document.passage_count:
+            return None
+        return self.passages[document.first_passage + ordinal - 1]
+
+    def ask(
+        self,
+        question: str,
+        top_k_passages: int = DEFAULT_TOP_K,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    ) -> Answer:
+        """Answer `question`, or say honestly that nothing answers it.
+
+        Raises `QuestionError` for an empty or absurdly long question.
+        """
+        question = question.strip()
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(
+                f"the question is too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})"
+            )
+        terms = list(dict.fromkeys(self.analyzer.tokenizer.tokenize(question)))
+        if not terms:
+            return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
+        weights = {term: self.engine.idf(term) for term in terms}
+        best = top_k(self.engine.scores(terms), max(top_k_passages, 1))
+        if not best:
+            return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
+        ranked = [self._ranked(position, score, weights) for position, score in best]
+        top_terms = frozenset().union(*(sentence[2] for sentence in self._sentences(best[0][0])))
+        certainty = confidence(weights, top_terms)
+        if certainty < min_confidence:
+            return Answer(
+                question, found=False, verdict="not-covered", confidence=certainty, passages=(), hint=ranked[0]
+            )
+        return Answer(
+            question,
+            found=True,
+            verdict="answered",
+            confidence=certainty,
+            passages=tuple(ranked[:top_k_passages]),
+        )
+
+    def _ranked(self, position: int, score: float, weights: dict[str, float]) -> RankedPassage:
+        passage = self.passages[position]
+        document = self._document_of[position]
+        quote_start, quote_end = best_quote(weights, self._sentences(position))
+        return RankedPassage(
+            passage=passage,
+            title=document.title,
+            passage_total=document.passage_count,
+            score=score,
+            quote_start=quote_start,
+            quote_end=quote_end,
+        )
+
+    def _sentences(self, position: int) -> list[tuple[int, int, frozenset[str]]]:
+        """`(start, end, terms)` of each sentence of a passage, offsets in its text."""
+        cache = self._sentence_cache
+        sentences = cache.get(position)
+        if sentences is not None:
+            cache.move_to_end(position)
+            return sentences
+        text = self.passages[position].text
+        tokenize = self.analyzer.tokenizer.tokenize
+        sentences = []
+        line_start = 0
+        for line in text.split("\n"):
+            for start, end in self.analyzer.splitter.spans(line, offset=line_start):
+                sentences.append((start, end, frozenset(tokenize(text[start:end]))))
+            line_start += len(line) + 1
+        cache[position] = sentences
+        if len(cache) > _SENTENCE_CACHE_SIZE:
+            cache.popitem(last=False)
+        return sentences
+
+
+def build_index(
+    corpus: Path,
+    *,
+    analyzer: Analyzer | None = None,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+) -> PassageIndex:
+    """Read, split, tokenize and index a corpus.
+
+    Raises `CorpusError` when the corpus is missing or has no usable document;
+    unusable files are skipped and listed in `PassageIndex.warnings`.
+    """
+    analyzer = analyzer or Analyzer()
+    started = time.perf_counter()
+    load = load_corpus(corpus, max_file_mb)
+    documents: list[DocumentInfo] = []
+    passages: list[Passage] = []
+    for document in load.documents:
+        document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
+        documents.append(_info(document, len(passages), len(document_passages)))
+        passages.extend(document_passages)
+    if not passages:
+        raise CorpusError(f"no text to index in {corpus}: every document is empty or page furniture")
+    passage_terms = [analyzer.tokenizer.tokenize(passage.text) for passage in passages]
+    engine = RankBM25Engine(passage_terms)
+    return PassageIndex(
+        corpus=str(corpus.resolve()),
+        documents=documents,
+        passages=passages,
+        engine=engine,
+        analyzer=analyzer,
+        built_at=time.time(),
+        build_seconds=time.perf_counter() - started,
+        skipped=load.skipped,
+        max_file_mb=max_file_mb,
+    )
+
+
+def _info(document: Document, first_passage: int, passage_count: int) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=document.doc_id,
+        title=document.title,
+        sha256=document.sha256,
+        size=document.size,
+        mtime_ns=document.mtime_ns,
+        first_passage=first_passage,
+        passage_count=passage_count,
+    )

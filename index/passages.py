@@ -1,0 +1,179 @@
+"""Splitting a document into passages a person would quote.
+
+Paragraphs are kept whole when they fit. A long paragraph becomes windows of
+whole sentences, and a tiny fragment (a heading, a one-line paragraph) joins
+a neighbour. Page furniture ("Also Read: …", "Subscribe…", share buttons)
+never becomes part of a passage, and no passage spans across it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from index.sentences import SentenceSplitter
+
+# A Discord embed description holds 4096 characters: passages stay well
+# below that so the source line and the "cut" marks always fit.
+MAX_PASSAGE_CHARS = 1200
+# A paragraph shorter than this is a fragment that joins a neighbour.
+MIN_PASSAGE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A quotable span of one document: `text == document.text[start:end]`."""
+
+    doc_id: str
+    ordinal: int
+    """1-based position of the passage in its document."""
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    start: int
+    end: int
+    after_break: bool
+    """Furniture or a document boundary stands right before this block."""
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•>]+|\d+[.)])\s+")
+_FURNITURE_PREFIX = re.compile(
+    r"^(?:also read|read also|read more|more from|related(?: articles?| stories| posts| news| content)?"
+    r"|recommended(?: for you| reading)?|you may also like|you might also like|must read|trending(?: now)?"
+    r"|see also|don't miss|editor's picks?)\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+_FURNITURE_LINE = re.compile(
+    r"^(?:read more|continue reading|click here\b.*|subscribe\b.*|sign up\b.*|follow us\b.*"
+    r"|share(?: this| this article| this story| on \w+)?|tweet|e-?mail|print|copy link|advertisement"
+    r"|sponsored(?: content)?|skip to (?:main )?content|back to top|all rights reserved.*"
+    r"|\(?(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|share|tweet"
+    r"|copy link|print)(?:[\s,|/•·]+(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest"
+    r"|email|e-mail|share|tweet|copy link|print))*\)?)[.!…]*$",
+    re.IGNORECASE,
+)
+# Furniture lines are short; a long line starting with "Subscribe" is prose.
+_MAX_FURNITURE_CHARS = 160
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_ENDS_SENTENCE = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line is page furniture rather than content."""
+    stripped = _LIST_MARKER.sub("", line.strip()).strip()
+    if not stripped or len(stripped) > _MAX_FURNITURE_CHARS:
+        return False
+    return bool(_FURNITURE_PREFIX.match(stripped) or _FURNITURE_LINE.match(stripped))
+
+
+def split_passages(
+    doc_id: str,
+    text: str,
+    splitter: SentenceSplitter,
+    max_chars: int = MAX_PASSAGE_CHARS,
+    min_chars: int = MIN_PASSAGE_CHARS,
+) -> list[Passage]:
+    """The passages of one document, in order, with 1-based ordinals."""
+    units = list(_units(text, splitter, max_chars))
+    groups = _merge_fragments(units, max_chars, min_chars)
+    return [
+        Passage(doc_id=doc_id, ordinal=number, start=start, end=end, text=text[start:end])
+        for number, (start, end) in enumerate(groups, start=1)
+    ]
+
+
+def _blocks(text: str) -> Iterator[_Block]:
+    """Paragraph spans, skipping blank lines and furniture.
+
+    A paragraph ends at a blank line, before a heading or list item, and at a
+    line break after sentence-ending punctuation: news copy puts one paragraph
+    on each line, while hard-wrapped prose breaks lines mid-sentence.
+    """
+    start: int | None = None
+    end = 0
+    after_break = True
+    position = 0
+    previous = ""
+    for line in text.split("\n"):
+        line_start, line_end = position, position + len(line)
+        position = line_end + 1
+        stripped = line.strip()
+        if not stripped or is_furniture(line):
+            if start is not None:
+                yield _Block(start, end, after_break)
+                after_break = False
+                start = None
+            if stripped:
+                after_break = True
+            continue
+        new_paragraph = (
+            start is None
+            or _HEADING.match(line)
+            or _LIST_MARKER.match(line)
+            or _HEADING.match(previous)
+            or _ENDS_SENTENCE.search(previous)
+        )
+        if new_paragraph and start is not None:
+            yield _Block(start, end, after_break)
+            after_break = False
+            start = None
+        if start is None:
+            start = line_start + (len(line) - len(line.lstrip()))
+        end = line_start + len(line.rstrip())
+        previous = line
+    if start is not None:
+        yield _Block(start, end, after_break)
+
+
+def _units(text: str, splitter: SentenceSplitter, max_chars: int) -> Iterator[tuple[int, int, bool]]:
+    """`(start, end, after_break)` of paragraphs, long ones cut into sentence windows."""
+    for block in _blocks(text):
+        if block.end - block.start <= max_chars:
+            yield block.start, block.end, block.after_break
+            continue
+        sentences = splitter.spans(text[block.start : block.end], offset=block.start)
+        after_break = block.after_break
+        for window_start, window_end in _sentence_windows(sentences, max_chars):
+            yield window_start, window_end, after_break
+            after_break = False
+
+
+def _sentence_windows(sentences: list[tuple[int, int]], max_chars: int) -> Iterator[tuple[int, int]]:
+    """Group consecutive sentences into windows of about equal size, each ≤ max_chars.
+
+    A single sentence longer than max_chars is a window of its own: sentences
+    are never cut.
+    """
+    total = sentences[-1][1] - sentences[0][0]
+    target = total / math.ceil(total / max_chars)
+    window_start, window_end = sentences[0]
+    for start, end in sentences[1:]:
+        if end - window_start > max_chars or window_end - window_start >= target:
+            yield window_start, window_end
+            window_start = start
+        window_end = end
+    yield window_start, window_end
+
+
+def _merge_fragments(
+    units: list[tuple[int, int, bool]], max_chars: int, min_chars: int
+) -> list[tuple[int, int]]:
+    """Join fragments shorter than min_chars to a neighbour, never across furniture."""
+    groups: list[list[int]] = []  # [start, end] of each passage
+    last_small = False
+    for start, end, after_break in units:
+        if groups and not after_break:
+            group = groups[-1]
+            if (last_small or end - start < min_chars) and end - group[0] <= max_chars:
+                group[1] = end
+                last_small = end - group[0] < min_chars
+                continue
+        groups.append([start, end])
+        last_small = end - start < min_chars
+    return [(start, end) for start, end in groups]

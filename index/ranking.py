@@ -1,0 +1,109 @@
+"""BM25 ranking with Lucene's IDF, exact top-k.
+
+rank-bm25's BM25Okapi uses log((N - n + 0.5) / (n + 0.5)), which is zero or
+negative for a term in half or more of the passages: on one article, the
+terms that matter most would score nothing (rank-bm25 issues #39 and #43).
+Lucene's IDF, log(1 + (N - n + 0.5) / (n + 0.5)), is always positive.
+
+Scores are Lucene's BM25: idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)).
+rank-bm25 multiplies each term by (k1 + 1); that constant is divided out so
+every engine reports the same score for the same passage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
+
+
+def lucene_idf(passage_count: int, document_frequency: int) -> float:
+    """Lucene's BM25 IDF: positive whatever the corpus size."""
+    return math.log(1.0 + (passage_count - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+class Engine(Protocol):
+    """What the answer logic needs from a BM25 implementation."""
+
+    name: str
+    k1: float
+    b: float
+
+    @property
+    def passage_count(self) -> int: ...
+
+    @property
+    def vocabulary_size(self) -> int: ...
+
+    def idf(self, term: str) -> float:
+        """Lucene IDF of `term`; a term in no passage gets the highest IDF."""
+        ...
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """The BM25 score of every passage for the distinct `terms`."""
+        ...
+
+
+class LuceneBM25Okapi(BM25Okapi):
+    """rank-bm25's BM25Okapi with Lucene's IDF, through its `_calc_idf` hook."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        self.idf = {term: lucene_idf(self.corpus_size, count) for term, count in nd.items()}
+        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+
+class RankBM25Engine:
+    """rank-bm25: the fastest choice for small corpora, and simple to persist."""
+
+    name = "rank-bm25"
+
+    def __init__(self, passage_terms: Sequence[Sequence[str]], k1: float = DEFAULT_K1, b: float = DEFAULT_B) -> None:
+        self.k1 = k1
+        self.b = b
+        # An empty passage list would divide by zero in rank-bm25.
+        self._bm25 = LuceneBM25Okapi([list(terms) for terms in passage_terms] or [[]], k1=k1, b=b)
+        self._count = len(passage_terms)
+        self._unknown_idf = lucene_idf(self._count, 0)
+
+    @property
+    def passage_count(self) -> int:
+        return self._count
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._bm25.idf)
+
+    def idf(self, term: str) -> float:
+        return self._bm25.idf.get(term, self._unknown_idf)
+
+    def term_counts(self, position: int) -> dict[str, int]:
+        """How often each term occurs in passage `position`, for persistence."""
+        return self._bm25.doc_freqs[position]
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        known = [term for term in dict.fromkeys(terms) if term in self._bm25.idf]
+        if not known or self._count == 0:
+            return np.zeros(self._count)
+        return self._bm25.get_scores(known)[: self._count] / (self.k1 + 1.0)
+
+
+def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best `(index, score)` pairs with a positive score, best first.
+
+    Exact, and stable: equal scores keep passage order.
+    """
+    candidates = np.flatnonzero(scores > 0)
+    if k <= 0 or len(candidates) == 0:
+        return []
+    if len(candidates) > k:
+        kth_best = -np.partition(-scores[candidates], k - 1)[k - 1]
+        # Keep every passage tied with the k-th best, so ties go by position.
+        candidates = candidates[scores[candidates] >= kth_best]
+    order = sorted(candidates.tolist(), key=lambda index: (-scores[index], index))[:k]
+    return [(index, float(scores[index])) for index in order]

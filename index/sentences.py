@@ -1,0 +1,84 @@
+"""Sentence splitting that doesn't break at "Oct. 1", "U.S.", "Mr." or "Gen."
+
+NLTK's Punkt algorithm runs data-free with the project's own abbreviation
+list. When the pre-trained English punkt_tab data is installed, its
+parameters are used instead, with the same abbreviations added.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from index.nltk_data import has_resource
+
+# Lower case, without the final period, as Punkt stores them.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms mx dr prof sr jr st mt ft rev hon gen lt col maj capt cmdr adm sgt cpl pvt
+    gov sen rep pres supt insp det atty
+    u.s u.k u.n e.u u.s.a u.s.s.r d.c n.y l.a a.m p.m e.g i.e vs etc cf al approx
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun
+    inc ltd co corp dept univ assn bros est govt intl natl
+    no nos vol vols fig figs p pp ch sec art ed eds op
+    ave blvd rd hwy
+    """.split()
+)
+
+SentenceModel = Literal["auto", "builtin", "nltk-data"]
+
+_PUNKT_TAB = "tokenizers/punkt_tab/english/"
+# A run of non-space characters longer than this is cut anyway, so that a
+# text with no punctuation at all still yields passages a reply can show.
+MAX_SENTENCE_CHARS = 2000
+_SPACE = re.compile(r"\s+")
+
+
+class SentenceSplitter:
+    """Splits text into sentence spans; stateless once built."""
+
+    def __init__(self, model: SentenceModel = "auto") -> None:
+        use_data = model == "nltk-data" or (model == "auto" and has_resource(_PUNKT_TAB))
+        if use_data:
+            from nltk.tokenize import PunktTokenizer
+
+            punkt: PunktSentenceTokenizer = PunktTokenizer("english")
+            params = punkt._params
+            self.fingerprint = "punkt_tab-english"
+        else:
+            params = PunktParameters()
+            punkt = PunktSentenceTokenizer(params)
+            self.fingerprint = "punkt-builtin"
+        params.abbrev_types.update(ABBREVIATIONS)
+        self._punkt = punkt
+
+    def spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
+        """Spans of the sentences of `text`, shifted by `offset`, without outer spaces."""
+        spans: list[tuple[int, int]] = []
+        for start, end in self._punkt.span_tokenize(text):
+            for piece_start, piece_end in _cap_length(text, start, end):
+                spans.append((piece_start + offset, piece_end + offset))
+        return spans
+
+
+def _cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a pathological "sentence" longer than MAX_SENTENCE_CHARS at spaces."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max(
+            (match.start() for match in _SPACE.finditer(text, start + 1, limit)),
+            default=limit,
+        )
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces

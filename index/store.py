@@ -1,0 +1,255 @@
+"""Persisting an index as JSON: no pickle, atomic writes, rebuilt when stale.
+
+A file from elsewhere is only ever parsed as data, so it can't run code. The
+file is written to a temporary name and renamed over the old one, so a crash
+mid-write leaves the old index intact. `open_index` checks the persisted
+index against the corpus (sizes and modification times first, content
+hashes for files that look changed) and rebuilds it when it is corrupt or
+stale, with a warning rather than a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files
+from index.errors import IndexFileError
+from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
+from index.passages import Passage
+from index.ranking import RankBM25Engine
+
+FORMAT = "quotebot-index"
+FORMAT_VERSION = 1
+
+
+@dataclass(slots=True)
+class OpenedIndex:
+    """An index ready to serve, and what happened while opening it."""
+
+    index: PassageIndex
+    path: Path
+    rebuilt: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_index_dir() -> Path:
+    """`$XDG_CACHE_HOME/quotebot`, else `~/.cache/quotebot`: outside the source tree."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "quotebot"
+
+
+def index_path(index_dir: Path, corpus: Path) -> Path:
+    """Where the index of `corpus` lives: one file per corpus path."""
+    resolved = corpus.resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name)[:40] or "corpus"
+    return index_dir / f"{name}-{digest}.json"
+
+
+def save_index(index: PassageIndex, path: Path) -> None:
+    """Write `index` to `path` atomically. Raises OSError if it can't."""
+    engine = index.engine
+    if not isinstance(engine, RankBM25Engine):
+        raise TypeError(f"can't persist a {type(engine).__name__} as JSON")
+    document_ids = {doc_id: number for number, doc_id in enumerate(index.documents)}
+    payload = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "corpus": index.corpus,
+        "built_at": index.built_at,
+        "build_seconds": index.build_seconds,
+        "analyzer": index.analyzer.fingerprint,
+        "engine": engine.name,
+        "k1": engine.k1,
+        "b": engine.b,
+        "max_file_mb": index.max_file_mb,
+        "documents": [
+            {
+                "id": document.doc_id,
+                "title": document.title,
+                "sha256": document.sha256,
+                "size": document.size,
+                "mtime_ns": document.mtime_ns,
+                "passages": document.passage_count,
+            }
+            for document in index.documents.values()
+        ],
+        "skipped": [
+            {"id": item.doc_id, "size": item.size, "mtime_ns": item.mtime_ns, "reason": item.reason}
+            for item in index.skipped
+        ],
+        "passages": [
+            {
+                "doc": document_ids[passage.doc_id],
+                "start": passage.start,
+                "end": passage.end,
+                "text": passage.text,
+                "terms": engine.term_counts(position),
+            }
+            for position, passage in enumerate(index.passages)
+        ],
+    }
+    write_atomically(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
+    """Read an index file. Raises `IndexFileError` if it is corrupt or unusable."""
+    try:
+        payload = json.loads(path.read_bytes())
+    except OSError as error:
+        raise IndexFileError(f"can't read {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexFileError(f"{path} is not valid JSON") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise IndexFileError(f"{path} is not a quotebot index")
+    if payload.get("version") != FORMAT_VERSION:
+        raise IndexFileError(f"{path} has format version {payload.get('version')!r}, not {FORMAT_VERSION}")
+    if payload.get("analyzer") != analyzer.fingerprint:
+        raise IndexFileError(f"{path} was built with another tokenizer ({payload.get('analyzer')})")
+    try:
+        return _index_from_payload(payload, analyzer)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise IndexFileError(f"{path} is corrupt ({type(error).__name__}: {error})") from None
+
+
+def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageIndex:
+    documents: list[DocumentInfo] = []
+    first_passage = 0
+    for entry in payload["documents"]:
+        count = int(entry["passages"])
+        documents.append(
+            DocumentInfo(
+                doc_id=str(entry["id"]),
+                title=str(entry["title"]),
+                sha256=str(entry["sha256"]),
+                size=int(entry["size"]),
+                mtime_ns=int(entry["mtime_ns"]),
+                first_passage=first_passage,
+                passage_count=count,
+            )
+        )
+        first_passage += count
+    entries = payload["passages"]
+    if len(entries) != first_passage or not entries:
+        raise ValueError(f"{len(entries)} passages stored, {first_passage} expected")
+    passages: list[Passage] = []
+    passage_terms: list[list[str]] = []
+    for document in documents:
+        for ordinal in range(1, document.passage_count + 1):
+            entry = entries[len(passages)]
+            if documents[int(entry["doc"])] is not document:
+                raise ValueError("passages are out of document order")
+            text = str(entry["text"])
+            start, end = int(entry["start"]), int(entry["end"])
+            if end - start != len(text):
+                raise ValueError("a passage's span doesn't match its text")
+            passages.append(Passage(document.doc_id, ordinal, start, end, text))
+            passage_terms.append(
+                [str(term) for term, count in dict(entry["terms"]).items() for _ in range(int(count))]
+            )
+    skipped = [
+        Skipped(str(item["id"]), int(item["size"]), int(item["mtime_ns"]), str(item["reason"]))
+        for item in payload["skipped"]
+    ]
+    engine = RankBM25Engine(passage_terms, k1=float(payload["k1"]), b=float(payload["b"]))
+    return PassageIndex(
+        corpus=str(payload["corpus"]),
+        documents=documents,
+        passages=passages,
+        engine=engine,
+        analyzer=analyzer,
+        built_at=float(payload["built_at"]),
+        build_seconds=float(payload["build_seconds"]),
+        skipped=skipped,
+        max_file_mb=float(payload["max_file_mb"]),
+    )
+
+
+def stale_reason(index: PassageIndex, corpus: Path, max_file_mb: float) -> str | None:
+    """Why `index` no longer matches `corpus`, or None when it does.
+
+    Sizes and modification times are compared first; a file that differs is
+    hashed, so touching a file without changing it doesn't force a rebuild.
+    """
+    if index.corpus != str(corpus.resolve()):
+        return "it was built from another corpus path"
+    if index.max_file_mb != max_file_mb:
+        return "the size limit per file changed"
+    known = {document.doc_id: document for document in index.documents.values()}
+    skipped = {item.doc_id: item for item in index.skipped}
+    files = document_files(corpus)
+    if {doc_id for doc_id, _ in files} != known.keys() | skipped.keys():
+        return "documents were added or removed"
+    for doc_id, path in files:
+        stat = path.stat()
+        if doc_id in skipped:
+            item = skipped[doc_id]
+            if (item.size, item.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                return f"{doc_id} changed"
+            continue
+        document = known[doc_id]
+        if (document.size, document.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            continue
+        if stat.st_size != document.size or hashlib.sha256(path.read_bytes()).hexdigest() != document.sha256:
+            return f"{doc_id} changed"
+    return None
+
+
+def open_index(
+    corpus: Path,
+    index_dir: Path,
+    *,
+    analyzer: Analyzer | None = None,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    force_rebuild: bool = False,
+) -> OpenedIndex:
+    """The persisted index of `corpus` if it is current, else a fresh build saved in its place.
+
+    Raises `CorpusError` if the corpus can't be indexed; the old file is then
+    left as it was.
+    """
+    analyzer = analyzer or Analyzer()
+    path = index_path(index_dir, corpus)
+    warnings: list[str] = []
+    if path.exists() and not force_rebuild:
+        try:
+            index = load_index(path, analyzer)
+        except IndexFileError as error:
+            warnings.append(f"rebuilding the index: {error}")
+        else:
+            try:
+                reason = stale_reason(index, corpus, max_file_mb)
+            except OSError as error:
+                reason = f"the corpus couldn't be checked ({error.strerror or error})"
+            if reason is None:
+                return OpenedIndex(index, path, rebuilt=False, warnings=index.warnings)
+            warnings.append(f"rebuilding the index: {reason}")
+    index = build_index(corpus, analyzer=analyzer, max_file_mb=max_file_mb)
+    warnings.extend(index.warnings)
+    try:
+        save_index(index, path)
+    except OSError as error:
+        warnings.append(f"couldn't save the index to {path}: {error.strerror or error}")
+    return OpenedIndex(index, path, rebuilt=True, warnings=warnings)

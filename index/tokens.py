@@ -1,0 +1,104 @@
+"""Turning text into index terms with NLTK's data-free parts.
+
+The pipeline: Unicode normalization (curly quotes and apostrophes become
+straight ones, dashes between words become spaces), NLTK word tokenization,
+case folding, stopword removal and Snowball stemming. A hyphenated compound
+yields its parts and its closed form, so "cease-fire" matches both
+"ceasefire" and "cease fire".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.destructive import NLTKWordTokenizer
+
+from index.nltk_data import has_resource
+from index.stopwords import ENGLISH_STOPWORDS
+
+StopwordSource = Literal["auto", "builtin", "nltk-data"]
+
+_NORMALIZE = str.maketrans(
+    {
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’
+        "\u201a": "'",  # ‚
+        "\u201b": "'",  # ‛
+        "\u2032": "'",  # ′
+        "\u02bc": "'",  # ʼ
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u201f": '"',  # ‟
+        "\u2033": '"',  # ″
+        "\u00ab": '"',  # «
+        "\u00bb": '"',  # »
+        "\u2013": " ",  # – separates, it doesn't join
+        "\u2014": " ",  # —
+        "\u2212": "-",  # −
+        "\u2010": "-",  # ‐ (hyphen)
+        "\u2011": "-",  # ‑ (non-breaking hyphen)
+    }
+)
+_HAS_WORD_CHAR = re.compile(r"\w")
+_EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
+_STOPWORDS_RESOURCE = "corpora/stopwords/english"
+
+
+def normalize(text: str) -> str:
+    """NFKC plus straight quotes, so “Iran’s” and "Iran's" are the same text."""
+    return unicodedata.normalize("NFKC", text).translate(_NORMALIZE)
+
+
+class Tokenizer:
+    """Text to index terms. One instance caches stems, so reuse it."""
+
+    def __init__(self, stopwords: StopwordSource = "auto") -> None:
+        use_data = stopwords == "nltk-data" or (
+            stopwords == "auto" and has_resource(_STOPWORDS_RESOURCE)
+        )
+        if use_data:
+            from nltk.corpus import stopwords as nltk_stopwords
+
+            self.stopwords = frozenset(nltk_stopwords.words("english")) | ENGLISH_STOPWORDS
+            self.fingerprint = "nltk-stopwords+snowball-english"
+        else:
+            self.stopwords = ENGLISH_STOPWORDS
+            self.fingerprint = "builtin-stopwords+snowball-english"
+        self._words = NLTKWordTokenizer()
+        self._stemmer = SnowballStemmer("english")
+        # word -> its terms; () for stopwords and punctuation
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def tokenize(self, text: str) -> list[str]:
+        """The index terms of `text`, in order, repeats kept."""
+        terms: list[str] = []
+        cache = self._cache
+        for word in self._words.tokenize(normalize(text).casefold()):
+            word_terms = cache.get(word)
+            if word_terms is None:
+                word_terms = cache[word] = self._terms_of(word)
+            terms.extend(word_terms)
+        return terms
+
+    def _terms_of(self, word: str) -> tuple[str, ...]:
+        if word.startswith("'") or word == "n't":
+            return ()  # clitics: 's, 're, 'll, n't carry no meaning of their own
+        word = word.strip(_EDGE_PUNCTUATION)
+        if "-" in word:
+            parts = [part for part in word.split("-") if part]
+            joined = "".join(parts)
+            pieces = [*parts, joined] if len(parts) > 1 else parts
+        else:
+            pieces = [word]
+        terms: list[str] = []
+        for piece in pieces:
+            piece = piece.strip(_EDGE_PUNCTUATION)
+            if not piece or piece in self.stopwords or not _HAS_WORD_CHAR.search(piece):
+                continue
+            # Only plain words are stemmed: "u.s" or "3.5" must stay as they are.
+            terms.append(self._stemmer.stem(piece) if piece.isalpha() else piece)
+        return tuple(terms)
