@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,15 @@ from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
 from index.store import default_index_dir
 
-BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+def _bundled_corpus() -> Path:
+    """The corpus/ folder of the source tree, else the copy a wheel installs."""
+    source_tree = Path(__file__).resolve().parent.parent / "corpus"
+    installed = Path(sys.prefix) / "share" / "quotebot" / "corpus"
+    return source_tree if source_tree.is_dir() or not installed.is_dir() else installed
+
+
+BUNDLED_CORPUS = _bundled_corpus()
 DEFAULT_COOLDOWN_SECONDS = 5.0
 MAX_TOP_K = 10
 
