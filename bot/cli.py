@@ -146,7 +146,8 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
         _error("the question is empty")
         return 2
     if not batch and len(arguments.question.strip()) > MAX_QUESTION_CHARS:
-        _error(f"the question is too long ({len(arguments.question.strip())} characters; the limit is {MAX_QUESTION_CHARS})")
+        length = len(arguments.question.strip())
+        _error(f"the question is too long ({length} characters; the limit is {MAX_QUESTION_CHARS})")
         return 2
     index = _open(arguments, settings)
     top_k = arguments.top_k or settings.top_k
