@@ -28,6 +28,22 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# Words that, capitalized after an abbreviation, start a new sentence: "in the
+# U.S. The talks ..." breaks after "U.S.", while "U.S. officials" doesn't.
+# Punkt learns such words from data; without data it needs them spelt out.
+SENTENCE_STARTERS = frozenset(
+    """
+    the a an this that these those there it its he she they we i his her their our
+    but and yet so however meanwhile still then thus instead although though while when
+    after before since if in on at for as by with from during despite
+    """.split()
+)
+
+# A title is always followed by a name, even one spelt like a starter ("Mr. He").
+_TITLES = frozenset(
+    "mr mrs ms mx dr prof rev hon gen lt col maj capt cmdr adm sgt cpl pvt gov sen rep pres supt insp det atty".split()
+)
+
 SentenceModel = Literal["auto", "builtin", "nltk-data"]
 
 _PUNKT_TAB = "tokenizers/punkt_tab/english/"
@@ -47,12 +63,16 @@ class SentenceSplitter:
 
             punkt: PunktSentenceTokenizer = PunktTokenizer("english")
             params = punkt._params
-            self.fingerprint = "punkt_tab-english"
+            self.fingerprint = "punkt_tab-english-2"
         else:
             params = PunktParameters()
+            params.sent_starters.update(SENTENCE_STARTERS)
             punkt = PunktSentenceTokenizer(params)
-            self.fingerprint = "punkt-builtin"
+            self.fingerprint = "punkt-builtin-2"
         params.abbrev_types.update(ABBREVIATIONS)
+        params.collocations.update(
+            (title, starter) for title in _TITLES for starter in SENTENCE_STARTERS | params.sent_starters
+        )
         self._punkt = punkt
 
     def spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
