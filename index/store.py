@@ -120,7 +120,8 @@ def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
         payload = json.loads(path.read_bytes())
     except OSError as error:
         raise IndexFileError(f"can't read {path}: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        # RecursionError: garbage such as "[[[[..." nested deeper than the parser goes.
         raise IndexFileError(f"{path} is not valid JSON") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise IndexFileError(f"{path} is not a quotebot index")
@@ -130,7 +131,7 @@ def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
         raise IndexFileError(f"{path} was built with another tokenizer ({payload.get('analyzer')})")
     try:
         return _index_from_payload(payload, analyzer)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         raise IndexFileError(f"{path} is corrupt ({type(error).__name__}: {error})") from None
 
 
