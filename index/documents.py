@@ -77,10 +77,15 @@ def document_files(corpus: Path) -> list[tuple[str, Path]]:
         return [(corpus.name, corpus)]
     if not corpus.is_dir():
         raise CorpusError(f"corpus is neither a file nor a folder: {corpus}")
-    return sorted(_walk(corpus, corpus))
+    return sorted(_walk(corpus, corpus, set()))
 
 
-def _walk(root: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+def _walk(root: Path, folder: Path, seen: set[Path]) -> Iterator[tuple[str, Path]]:
+    # A symlink back to an enclosing folder would otherwise be walked again and again.
+    real = folder.resolve()
+    if real in seen:
+        return
+    seen.add(real)
     try:
         entries = list(folder.iterdir())
     except OSError as error:
@@ -89,7 +94,7 @@ def _walk(root: Path, folder: Path) -> Iterator[tuple[str, Path]]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            yield from _walk(root, entry)
+            yield from _walk(root, entry, seen)
         elif entry.is_file() and entry.suffix.lower() in DOCUMENT_SUFFIXES:
             yield entry.relative_to(root).as_posix(), entry
 
