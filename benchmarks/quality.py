@@ -1,0 +1,352 @@
+"""Answer quality on SQuAD 2.0 dev, through the real command line.
+
+Each Wikipedia article of the file is its own corpus: a .txt document with
+its paragraphs separated by blank lines. Its answerable questions, and the
+answerable questions of every other article, are asked in one batch through
+`quotebot ask --json` reading stdin. Reported, per article and overall:
+
+- passage@1: the top passage's [start, end) span holds a gold answer's span;
+- quote@1: the top passage's quote holds a gold answer's span;
+- passage chars: the mean length of the corpus's passages, next to the mean
+  length of the gold paragraphs (and the mean length of the top passages);
+- found: the share of the article's own questions that are answered;
+- refused: the share of the other articles' questions that are refused, at
+  the same confidence threshold.
+
+The same run reports naive rank-bm25 as a peer: BM25Okapi over the gold
+paragraphs with `lower().split()` tokens, as rank-bm25's README shows; its
+passage@1 is the share of questions whose top paragraph is the gold one.
+
+    python benchmarks/quality.py [SQUAD_JSON] [--min-confidence X] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQUAD = REPO_ROOT.parent / "shared" / "eval" / "squad-dev-v2.0-public.json"
+PARAGRAPH_SEPARATOR = "\n\n"
+
+TARGET_PASSAGE_AT_1 = 0.80
+TARGET_QUOTE_AT_1 = 0.60
+TARGET_FOUND = 0.95
+TARGET_REFUSED = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An answerable SQuAD question with its gold answer spans in the article's document."""
+
+    text: str
+    paragraph: int
+    """Index of the gold paragraph in the article."""
+    answers: tuple[tuple[int, int], ...]
+    """`[start, end)` of each gold answer in the document's text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One SQuAD article as a one-document corpus."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def document(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+
+@dataclass(slots=True)
+class Scores:
+    """Counts for one article (or all of them); the rates are derived."""
+
+    article: str
+    questions: int = 0
+    passage_hits: int = 0
+    quote_hits: int = 0
+    found: int = 0
+    foreign_questions: int = 0
+    refused: int = 0
+    naive_bm25_hits: int = 0
+    passage_count: int = 0
+    passage_chars: int = 0
+    top_passage_count: int = 0
+    top_passage_chars: int = 0
+    gold_paragraphs: int = 0
+    gold_paragraph_chars: int = 0
+    seconds: float = 0.0
+    rates: dict[str, float] = field(default_factory=dict)
+
+    def add(self, other: Scores) -> None:
+        for name in (
+            "questions",
+            "passage_hits",
+            "quote_hits",
+            "found",
+            "foreign_questions",
+            "refused",
+            "naive_bm25_hits",
+            "passage_count",
+            "passage_chars",
+            "top_passage_count",
+            "top_passage_chars",
+            "gold_paragraphs",
+            "gold_paragraph_chars",
+            "seconds",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def finish(self) -> Scores:
+        self.rates = {
+            "passage_at_1": _share(self.passage_hits, self.questions),
+            "quote_at_1": _share(self.quote_hits, self.questions),
+            "found": _share(self.found, self.questions),
+            "refused": _share(self.refused, self.foreign_questions),
+            "naive_bm25_passage_at_1": _share(self.naive_bm25_hits, self.questions),
+            "mean_passage_chars": _share(self.passage_chars, self.passage_count),
+            "mean_top_passage_chars": _share(self.top_passage_chars, self.top_passage_count),
+            "mean_gold_paragraph_chars": _share(self.gold_paragraph_chars, self.gold_paragraphs),
+        }
+        return self
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+def load_articles(path: Path) -> list[Article]:
+    """The articles of a SQuAD 2.0 file, keeping answerable questions only."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    articles = []
+    for article in data["data"]:
+        paragraphs: list[str] = []
+        questions: list[Question] = []
+        offset = 0
+        for number, paragraph in enumerate(article["paragraphs"]):
+            context = paragraph["context"]
+            for qa in paragraph["qas"]:
+                if qa.get("is_impossible") or not qa["answers"] or not qa["question"].strip():
+                    continue
+                spans = {
+                    (offset + answer["answer_start"], offset + answer["answer_start"] + len(answer["text"]))
+                    for answer in qa["answers"]
+                }
+                questions.append(Question(" ".join(qa["question"].split()), number, tuple(sorted(spans))))
+            paragraphs.append(context)
+            offset += len(context) + len(PARAGRAPH_SEPARATOR)
+        articles.append(Article(article["title"], tuple(paragraphs), tuple(questions)))
+    return articles
+
+
+def ask_cli(corpus: Path, index_dir: Path, questions: Sequence[str], min_confidence: float | None) -> list[dict[str, Any]]:
+    """Answers from `quotebot ask --json` in batch mode, one per question."""
+    command = [sys.executable, "-m", "bot", "ask", "--json", "--top-k", "1"]
+    command += ["--corpus", str(corpus), "--index-dir", str(index_dir)]
+    if min_confidence is not None:
+        command += ["--min-confidence", str(min_confidence)]
+    # The benchmark measures the defaults: no .env (cwd is a temp dir) and no QUOTEBOT_* overrides.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("QUOTEBOT_")}
+    completed = subprocess.run(
+        command,
+        input="".join(question + "\n" for question in questions),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=index_dir,
+        env=environment,
+        check=False,
+    )
+    answers = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+    if completed.returncode != 0 or len(answers) != len(questions):
+        raise RuntimeError(
+            f"quotebot ask exited with {completed.returncode} and {len(answers)} answers "
+            f"for {len(questions)} questions:\n{completed.stderr.strip()}"
+        )
+    return answers
+
+
+def passage_spans(corpus: Path, index_dir: Path) -> list[tuple[int, int]]:
+    """`[start, end)` of every passage of the one-document corpus, from the persisted index's owner."""
+    from index.store import open_index
+
+    index = open_index(corpus, index_dir).index
+    return [(passage.start, passage.end) for passage in index.passages]
+
+
+def _holds(span: tuple[int, int], answers: Sequence[tuple[int, int]]) -> bool:
+    start, end = span
+    return any(start <= answer_start and answer_end <= end for answer_start, answer_end in answers)
+
+
+def _quote_span(passage: dict[str, Any]) -> tuple[int, int] | None:
+    """The quote's span in the document; the quote is a substring of the passage text."""
+    offset = passage["text"].find(passage["quote"]) if passage["quote"] else -1
+    if offset < 0:
+        return None
+    start = passage["start"] + offset
+    return start, start + len(passage["quote"])
+
+
+def naive_bm25_hits(article: Article) -> int:
+    """How many questions naive rank-bm25 puts the gold paragraph first for."""
+    bm25 = BM25Okapi([paragraph.lower().split() for paragraph in article.paragraphs])
+    hits = 0
+    for question in article.questions:
+        scores = bm25.get_scores(question.text.lower().split())
+        hits += int(int(np.argmax(scores)) == question.paragraph)
+    return hits
+
+
+def evaluate(article: Article, others: Sequence[Article], workdir: Path, min_confidence: float | None) -> Scores:
+    """Score one article's corpus on its own questions and the other articles' questions."""
+    corpus = workdir / article.title / f"{article.title}.txt"
+    corpus.parent.mkdir(parents=True)
+    corpus.write_text(article.document, encoding="utf-8", newline="\n")
+    index_dir = workdir / article.title / "index"
+    index_dir.mkdir()
+    own = [question.text for question in article.questions]
+    foreign = [question.text for other in others for question in other.questions]
+
+    started = time.perf_counter()
+    answers = ask_cli(corpus.parent, index_dir, own + foreign, min_confidence)
+    scores = Scores(article.title, seconds=time.perf_counter() - started)
+
+    spans = passage_spans(corpus.parent, index_dir)
+    scores.passage_count = len(spans)
+    scores.passage_chars = sum(end - start for start, end in spans)
+    scores.gold_paragraphs = len(article.paragraphs)
+    scores.gold_paragraph_chars = sum(len(paragraph) for paragraph in article.paragraphs)
+
+    for question, answer in zip(article.questions, answers[: len(own)], strict=True):
+        scores.questions += 1
+        # Where the question is refused, the closest passage is still judged for passage@1 and
+        # quote@1 at top-k 1 only when it was answered: a refusal is a miss.
+        if not answer["found"]:
+            continue
+        scores.found += 1
+        top = answer["passages"][0]
+        scores.top_passage_count += 1
+        scores.top_passage_chars += top["end"] - top["start"]
+        scores.passage_hits += _holds((top["start"], top["end"]), question.answers)
+        quote = _quote_span(top)
+        scores.quote_hits += quote is not None and _holds(quote, question.answers)
+    scores.foreign_questions = len(foreign)
+    scores.refused = sum(not answer["found"] for answer in answers[len(own) :])
+    scores.naive_bm25_hits = naive_bm25_hits(article)
+    return scores.finish()
+
+
+def run(squad: Path, min_confidence: float | None) -> tuple[list[Scores], Scores]:
+    articles = load_articles(squad)
+    rows = []
+    total = Scores("**all**")
+    with tempfile.TemporaryDirectory(prefix="quotebot-quality-") as workdir:
+        for article in articles:
+            others = [other for other in articles if other is not article]
+            row = evaluate(article, others, Path(workdir), min_confidence)
+            rows.append(row)
+            total.add(row)
+    return rows, total.finish()
+
+
+def targets(total: Scores) -> list[tuple[str, str, bool]]:
+    """`(target, measured, met)` for each of the issue's targets."""
+    rates = total.rates
+    return [
+        (
+            f"passage@1 ≥ {TARGET_PASSAGE_AT_1:.2f}",
+            f"{rates['passage_at_1']:.3f}",
+            rates["passage_at_1"] >= TARGET_PASSAGE_AT_1,
+        ),
+        (
+            "mean passage chars ≤ gold paragraphs'",
+            f"{rates['mean_passage_chars']:.0f} ≤ {rates['mean_gold_paragraph_chars']:.0f}",
+            rates["mean_passage_chars"] <= rates["mean_gold_paragraph_chars"],
+        ),
+        (f"quote@1 ≥ {TARGET_QUOTE_AT_1:.2f}", f"{rates['quote_at_1']:.3f}", rates["quote_at_1"] >= TARGET_QUOTE_AT_1),
+        (f"found ≥ {TARGET_FOUND:.2f}", f"{rates['found']:.3f}", rates["found"] >= TARGET_FOUND),
+        (f"refused ≥ {TARGET_REFUSED:.2f}", f"{rates['refused']:.3f}", rates["refused"] >= TARGET_REFUSED),
+    ]
+
+
+def markdown(rows: Sequence[Scores], total: Scores, min_confidence: float, analyzer: str) -> str:
+    lines = [
+        f"quotebot answer quality on SQuAD 2.0 dev (answerable questions; min confidence {min_confidence}; "
+        f"analyzer {analyzer})",
+        "",
+        "| article | questions | passage@1 | quote@1 | found | refused | passages | mean chars "
+        "| top-1 chars | gold chars | naive rank-bm25 passage@1 |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in [*rows, total]:
+        rates = row.rates
+        lines.append(
+            f"| {row.article} | {row.questions} | {rates['passage_at_1']:.3f} | {rates['quote_at_1']:.3f} "
+            f"| {rates['found']:.3f} | {rates['refused']:.3f} | {row.passage_count} "
+            f"| {rates['mean_passage_chars']:.0f} | {rates['mean_top_passage_chars']:.0f} "
+            f"| {rates['mean_gold_paragraph_chars']:.0f} | {rates['naive_bm25_passage_at_1']:.3f} |"
+        )
+    lines += ["", "| target | measured | result |", "|---|--:|---|"]
+    lines += [f"| {target} | {measured} | {'PASS' if met else 'FAIL'} |" for target, measured, met in targets(total)]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from index.answers import DEFAULT_MIN_CONFIDENCE
+    from index.passage_index import Analyzer
+
+    parser = argparse.ArgumentParser(description="Measure quotebot's answer quality on SQuAD 2.0 dev.")
+    parser.add_argument("squad", nargs="?", type=Path, default=DEFAULT_SQUAD, help="SQuAD 2.0 JSON file")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        help=f"confidence threshold passed to quotebot (default: quotebot's own, {DEFAULT_MIN_CONFIDENCE})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    arguments = parser.parse_args(argv)
+    if not arguments.squad.is_file():
+        print(f"quality: error: no SQuAD file at {arguments.squad}", file=sys.stderr)
+        return 2
+    threshold = DEFAULT_MIN_CONFIDENCE if arguments.min_confidence is None else arguments.min_confidence
+    analyzer = Analyzer().fingerprint
+    try:
+        rows, total = run(arguments.squad, arguments.min_confidence)
+    except RuntimeError as error:
+        print(f"quality: error: {error}", file=sys.stderr)
+        return 1
+    met = all(ok for _, _, ok in targets(total))
+    if arguments.json:
+        report = {
+            "squad": str(arguments.squad),
+            "min_confidence": threshold,
+            "analyzer": analyzer,
+            "articles": [asdict(row) for row in rows],
+            "overall": asdict(total),
+            "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(total)],
+            "pass": met,
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(markdown(rows, total, threshold, analyzer))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO_ROOT))
+    raise SystemExit(main())
