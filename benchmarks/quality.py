@@ -153,7 +153,9 @@ def load_articles(path: Path) -> list[Article]:
     return articles
 
 
-def ask_cli(corpus: Path, index_dir: Path, questions: Sequence[str], min_confidence: float | None) -> list[dict[str, Any]]:
+def ask_cli(
+    corpus: Path, index_dir: Path, questions: Sequence[str], min_confidence: float | None
+) -> list[dict[str, Any]]:
     """Answers from `quotebot ask --json` in batch mode, one per question."""
     command = [sys.executable, "-m", "bot", "ask", "--json", "--top-k", "1"]
     command += ["--corpus", str(corpus), "--index-dir", str(index_dir)]
