@@ -79,6 +79,14 @@ class SentenceSplitter:
         """Spans of the sentences of `text`, shifted by `offset`, without outer spaces."""
         spans: list[tuple[int, int]] = []
         for start, end in self._punkt.span_tokenize(text):
+            # Punkt's first span starts at 0 even when the text starts with spaces;
+            # a quote set in bold must not start with one ("** text**" isn't bold).
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start == end:
+                continue
             for piece_start, piece_end in _cap_length(text, start, end):
                 spans.append((piece_start + offset, piece_end + offset))
         return spans
