@@ -20,7 +20,7 @@ from index.answers import (
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError, QuestionError
 from index.passages import Passage, split_passages
-from index.ranking import Engine, RankBM25Engine, top_k
+from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -176,8 +176,14 @@ def build_index(
     *,
     analyzer: Analyzer | None = None,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    engine: EngineChoice = "auto",
+    workers: int | None = None,
 ) -> PassageIndex:
     """Read, split, tokenize and index a corpus.
+
+    `engine` picks the BM25 engine ("auto": by passage count, see
+    `index.ranking.choose_engine`); `workers` caps the tokenizing processes
+    of a large build (default: the available CPUs).
 
     Raises `CorpusError` when the corpus is missing or has no usable document;
     unusable files are skipped and listed in `PassageIndex.warnings`.
@@ -185,27 +191,52 @@ def build_index(
     analyzer = analyzer or Analyzer()
     started = time.perf_counter()
     load = load_corpus(corpus, max_file_mb)
+    skipped = load.skipped
     documents: list[DocumentInfo] = []
     passages: list[Passage] = []
     for document in load.documents:
         document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
         documents.append(_info(document, len(passages), len(document_passages)))
         passages.extend(document_passages)
+    del load  # the documents' texts: passages hold what is needed
     if not passages:
         raise CorpusError(f"no text to index in {corpus}: every document is empty or page furniture")
-    passage_terms = [analyzer.tokenizer.tokenize(passage.text) for passage in passages]
-    engine = RankBM25Engine(passage_terms)
+    stored_passages: Sequence[Passage]
+    built_engine: Engine
+    if choose_engine(engine, len(passages)) == "bm25s":
+        stored_passages, built_engine = _large_index(passages, documents, analyzer, workers)
+        del passages
+    else:
+        passage_terms = [analyzer.tokenizer.tokenize(passage.text) for passage in passages]
+        stored_passages, built_engine = passages, RankBM25Engine(passage_terms)
     return PassageIndex(
         corpus=str(corpus.resolve()),
         documents=documents,
-        passages=passages,
-        engine=engine,
+        passages=stored_passages,
+        engine=built_engine,
         analyzer=analyzer,
         built_at=time.time(),
         build_seconds=time.perf_counter() - started,
-        skipped=load.skipped,
+        skipped=skipped,
         max_file_mb=max_file_mb,
     )
+
+
+def _large_index(
+    passages: list[Passage], documents: list[DocumentInfo], analyzer: Analyzer, workers: int | None
+) -> tuple[Sequence[Passage], Engine]:
+    """bm25s over passages tokenized in worker processes, and the passages packed into arrays."""
+    from index.bm25s_engine import Bm25sEngine
+    from index.bulk import tokenize_passages
+    from index.passage_store import PassageStore
+
+    counts = tokenize_passages([passage.text for passage in passages], analyzer.tokenizer, workers)
+    engine = Bm25sEngine.from_counts(counts)
+    del counts
+    store = PassageStore.from_passages(
+        passages, [document.doc_id for document in documents], [document.first_passage for document in documents]
+    )
+    return store, engine
 
 
 def _info(document: Document, first_passage: int, passage_count: int) -> DocumentInfo:

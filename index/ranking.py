@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -22,10 +22,26 @@ from rank_bm25 import BM25Okapi
 DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75
 
+EngineChoice = Literal["auto", "rank-bm25", "bm25s"]
+ENGINE_CHOICES: tuple[EngineChoice, ...] = ("auto", "rank-bm25", "bm25s")
+AUTO_BM25S_MIN_PASSAGES = 5_000
+"""From this many passages on, "auto" picks bm25s: rank-bm25 walks every passage
+in Python for each query term, bm25s only the passages holding it, but bm25s
+costs more per query on tiny corpora (benchmarks/speed.py measures both)."""
+
 
 def lucene_idf(passage_count: int, document_frequency: int) -> float:
     """Lucene's BM25 IDF: positive whatever the corpus size."""
     return math.log(1.0 + (passage_count - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def choose_engine(choice: EngineChoice, passage_count: int) -> Literal["rank-bm25", "bm25s"]:
+    """The engine to build for `passage_count` passages when the setting says `choice`."""
+    if choice == "auto":
+        return "bm25s" if passage_count >= AUTO_BM25S_MIN_PASSAGES else "rank-bm25"
+    if choice not in ENGINE_CHOICES:
+        raise ValueError(f"unknown engine {choice!r}")
+    return choice
 
 
 class Engine(Protocol):

@@ -1,0 +1,151 @@
+"""Tokenizing many passages into term counts, in worker processes when it pays.
+
+The NLTK tokenizer runs at roughly 200k tokens a second on one core, so a
+million passages of 60 words take minutes. Large corpora are split into
+chunks that worker processes tokenize; each worker sends back compact
+arrays (its own term ids and counts), not millions of strings, and the
+parent maps them onto one vocabulary in passage order. The result is the
+same whatever the number of workers.
+
+Workers are started with "spawn": the bot rebuilds from a thread, and
+forking a process that runs threads can deadlock.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.tokens import Tokenizer
+
+PARALLEL_MIN_PASSAGES = 20_000
+"""Below this, starting workers (each imports NLTK) costs more than it saves."""
+CHUNK_PASSAGES = 4_000
+MAX_WORKERS = 8
+
+# (local vocabulary, pair passages, pair local term ids, pair counts, passage lengths)
+_ChunkCounts = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class TermCounts:
+    """How often each term occurs in each passage, as parallel arrays in passage order."""
+
+    vocabulary: list[str]
+    """Term of each term id."""
+    lengths: np.ndarray
+    """Number of terms (repeats included) of each passage."""
+    pair_passages: np.ndarray
+    """Passage position of each (passage, term) pair, increasing."""
+    pair_terms: np.ndarray
+    """Term id of each pair."""
+    pair_counts: np.ndarray
+    """How often the term occurs in the passage (at least 1)."""
+
+
+def default_workers() -> int:
+    """The CPUs this process may use, capped."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_WORKERS))
+
+
+def tokenize_passages(texts: Sequence[str], tokenizer: Tokenizer, workers: int | None = None) -> TermCounts:
+    """The term counts of `texts`, tokenized by `tokenizer`.
+
+    `workers` defaults to the available CPUs; small inputs are tokenized in
+    this process whatever it says.
+    """
+    workers = default_workers() if workers is None else max(1, workers)
+    chunks = [texts[start : start + CHUNK_PASSAGES] for start in range(0, len(texts), CHUNK_PASSAGES)]
+    if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
+        return _merge(_count_terms(map(tokenizer.tokenize, chunk)) for chunk in chunks)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=context,
+        initializer=_set_worker_tokenizer,
+        initargs=(tokenizer,),
+    ) as pool:
+        return _merge(pool.map(_count_chunk, chunks))
+
+
+def count_terms(passage_terms: Sequence[Sequence[str]]) -> TermCounts:
+    """The term counts of already tokenized passages."""
+    return _merge([_count_terms(passage_terms)])
+
+
+# The tokenizer of a worker process, set once by the pool's initializer.
+_worker_tokenizer: Tokenizer | None = None
+
+
+def _set_worker_tokenizer(tokenizer: Tokenizer | None) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = tokenizer
+
+
+def _count_chunk(texts: Sequence[str]) -> _ChunkCounts:
+    tokenizer = _worker_tokenizer
+    if tokenizer is None:
+        raise RuntimeError("no tokenizer in this worker")
+    tokenize = tokenizer.tokenize
+    return _count_terms(tokenize(text) for text in texts)
+
+
+def _count_terms(passage_terms: Iterable[Sequence[str]]) -> _ChunkCounts:
+    """One chunk's counts with chunk-local term ids and passage positions."""
+    term_ids: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for terms in passage_terms:
+        lengths.append(len(terms))
+        ids.extend(term_ids.setdefault(term, len(term_ids)) for term in terms)
+    length_array = np.asarray(lengths, dtype=np.int64)
+    if not ids:
+        empty = np.zeros(0, dtype=np.int32)
+        return list(term_ids), empty, empty, empty, length_array
+    passages = np.repeat(np.arange(len(lengths), dtype=np.int64), length_array)
+    keys = passages * len(term_ids) + np.asarray(ids, dtype=np.int64)
+    unique_keys, counts = np.unique(keys, return_counts=True)  # sorted: by passage, then term
+    return (
+        list(term_ids),
+        (unique_keys // len(term_ids)).astype(np.int32),
+        (unique_keys % len(term_ids)).astype(np.int32),
+        counts.astype(np.int32),
+        length_array,
+    )
+
+
+def _merge(chunks: Iterable[_ChunkCounts]) -> TermCounts:
+    """Chunk results, in order, onto one vocabulary and one passage numbering."""
+    vocabulary: dict[str, int] = {}
+    passages: list[np.ndarray] = []
+    terms: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    first_passage = 0
+    for local_vocabulary, pair_passages, pair_terms, pair_counts, passage_lengths in chunks:
+        to_global = np.fromiter(
+            (vocabulary.setdefault(term, len(vocabulary)) for term in local_vocabulary),
+            dtype=np.int32,
+            count=len(local_vocabulary),
+        )
+        passages.append(pair_passages + np.int32(first_passage))
+        terms.append(to_global[pair_terms])
+        counts.append(pair_counts)
+        lengths.append(passage_lengths)
+        first_passage += len(passage_lengths)
+    return TermCounts(
+        vocabulary=list(vocabulary),
+        lengths=np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
+        pair_passages=np.concatenate(passages) if passages else np.zeros(0, dtype=np.int32),
+        pair_terms=np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32),
+        pair_counts=np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32),
+    )
