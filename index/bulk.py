@@ -5,7 +5,7 @@ million passages of 60 words take minutes. Large corpora are split into
 chunks that worker processes tokenize; each worker sends back compact
 arrays (its own term ids and counts), not millions of strings, and the
 parent maps them onto one vocabulary in passage order. The result is the
-same whatever the number of workers.
+same whatever the number of workers: chunks are cut and merged in order.
 
 Workers are started with "spawn": the bot rebuilds from a thread, and
 forking a process that runs threads can deadlock.
