@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.sentences import SentenceSplitter
+from index.sentences import TITLES, SentenceSplitter
 
 # A Discord embed description holds 4096 characters: passages stay well
 # below that so the source line and the "cut" marks always fit.
@@ -117,7 +117,7 @@ def _blocks(text: str) -> Iterator[_Block]:
             or _HEADING.match(line)
             or _LIST_MARKER.match(line)
             or _HEADING.match(previous)
-            or _ENDS_SENTENCE.search(previous)
+            or (_ENDS_SENTENCE.search(previous) and not _continues_sentence(previous, line))
         )
         if new_paragraph and start is not None:
             yield _Block(start, end, after_break)
@@ -129,6 +129,20 @@ def _blocks(text: str) -> Iterator[_Block]:
         previous = line
     if start is not None:
         yield _Block(start, end, after_break)
+
+
+def _continues_sentence(previous: str, line: str) -> bool:
+    """Whether `line` goes on with the sentence `previous` seems to end.
+
+    Hard-wrapped prose can break a line right after an abbreviation: "the
+    U.S.\ngovernment", "Oct.\n1", "Mr.\nSmith". A sentence doesn't start with
+    a lower-case letter or a digit, and a title is always followed by a name.
+    """
+    first = line.lstrip()[:1]
+    if first.islower() or first.isdigit():
+        return True
+    last_word = previous.rstrip().rsplit(maxsplit=1)[-1]
+    return last_word.endswith(".") and last_word[:-1].lower() in TITLES
 
 
 def _units(text: str, splitter: SentenceSplitter, max_chars: int) -> Iterator[tuple[int, int, bool]]:

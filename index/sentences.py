@@ -40,7 +40,7 @@ SENTENCE_STARTERS = frozenset(
 )
 
 # A title is always followed by a name, even one spelt like a starter ("Mr. He").
-_TITLES = frozenset(
+TITLES = frozenset(
     "mr mrs ms mx dr prof rev hon gen lt col maj capt cmdr adm sgt cpl pvt gov sen rep pres supt insp det atty".split()
 )
 
@@ -71,7 +71,7 @@ class SentenceSplitter:
             self.fingerprint = "punkt-builtin-2"
         params.abbrev_types.update(ABBREVIATIONS)
         params.collocations.update(
-            (title, starter) for title in _TITLES for starter in SENTENCE_STARTERS | params.sent_starters
+            (title, starter) for title in TITLES for starter in SENTENCE_STARTERS | params.sent_starters
         )
         self._punkt = punkt
 
