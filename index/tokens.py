@@ -1,10 +1,10 @@
 """Turning text into index terms with NLTK's data-free parts.
 
 The pipeline: Unicode normalization (curly quotes and apostrophes become
-straight ones, dashes between words become spaces), NLTK word tokenization,
-case folding, stopword removal and Snowball stemming. A hyphenated compound
-yields its parts and its closed form, so "cease-fire" matches both
-"ceasefire" and "cease fire".
+straight ones, dashes between words become spaces), case folding, accent
+folding ("Möngke" is "mongke"), NLTK word tokenization, stopword removal and
+Snowball stemming. A hyphenated compound yields its parts and its closed
+form, so "cease-fire" matches both "ceasefire" and "cease fire".
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ _NORMALIZE = str.maketrans(
         "\u2011": "-",  # ‑ (non-breaking hyphen)
     }
 )
+# Combining accents on Latin, Greek and Cyrillic letters: dropped after NFKD, so a
+# question typed without them ("Mongke") still matches the text ("Möngke").
+# Marks of other scripts (Devanagari vowel signs, ...) are letters' parts, kept.
+_ACCENTS = re.compile("[\u0300-\u036f]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
 _EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
 _STOPWORDS_RESOURCE = "corpora/stopwords/english"
@@ -51,6 +55,13 @@ _STOPWORDS_RESOURCE = "corpora/stopwords/english"
 def normalize(text: str) -> str:
     """NFKC plus straight quotes, so “Iran’s” and "Iran's" are the same text."""
     return unicodedata.normalize("NFKC", text).translate(_NORMALIZE)
+
+
+def fold_accents(text: str) -> str:
+    """Text without accents on Latin, Greek and Cyrillic letters: "Möngke" is "Mongke"."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
 
 
 class Tokenizer:
@@ -64,10 +75,10 @@ class Tokenizer:
             from nltk.corpus import stopwords as nltk_stopwords
 
             self.stopwords = frozenset(nltk_stopwords.words("english")) | ENGLISH_STOPWORDS
-            self.fingerprint = "nltk-stopwords+snowball-english"
+            self.fingerprint = "nltk-stopwords+snowball-english+fold-accents"
         else:
             self.stopwords = ENGLISH_STOPWORDS
-            self.fingerprint = "builtin-stopwords+snowball-english"
+            self.fingerprint = "builtin-stopwords+snowball-english+fold-accents"
         self._words = NLTKWordTokenizer()
         self._stemmer = SnowballStemmer("english")
         # word -> its terms; () for stopwords and punctuation
@@ -77,7 +88,7 @@ class Tokenizer:
         """The index terms of `text`, in order, repeats kept."""
         terms: list[str] = []
         cache = self._cache
-        for word in self._words.tokenize(normalize(text).casefold()):
+        for word in self._words.tokenize(fold_accents(normalize(text).casefold())):
             word_terms = cache.get(word)
             if word_terms is None:
                 word_terms = cache[word] = self._terms_of(word)
