@@ -1,24 +1,72 @@
 """Answers: the best passages, their quotes, and whether to answer at all.
 
-A raw BM25 score isn't comparable across questions, so the decision to
-answer rests on a normalized confidence: the share of the question's IDF
-mass that the best passage matches. A question about a topic the corpus
+Ranking. BM25 ranks the passages; its best `RERANK_DEPTH` candidates are then
+re-ranked by how well a single sentence answers the question, because an
+answer usually sits in one sentence that holds most of the question's terms,
+while BM25 over a whole passage rewards terms scattered across it:
+
+    score = bm25 + SENTENCE_WEIGHT * best_sentence_mass + PHRASE_WEIGHT * phrase_mass
+
+`best_sentence_mass` is the IDF mass of the question terms found in the
+passage's best sentence; `phrase_mass` is, for each pair of consecutive
+question terms that also stand side by side in a sentence of the passage,
+the smaller IDF of the two. Both are in IDF units like Lucene's BM25 without
+its (k1 + 1) factor, so the weights are plain ratios. The final score is a
+pure, deterministic function of the BM25 scores, the engine's IDF and the
+passages' sentences: any BM25 engine that agrees on those ranks the same way.
+
+Refusing. A raw BM25 score isn't comparable across questions, so the decision
+to answer rests on a normalized confidence in [0, 1]: the share of the
+question's evidence mass that the best passage matches, where each term
+weighs the square root of its IDF. A question about a topic the corpus
 doesn't cover is made of terms that are rare or absent in it, so little of
-its mass is matched; a question made only of stopwords has no mass at all.
+its mass is matched; a question made only of stopwords, punctuation or emoji
+has no terms and no mass at all. The square root tempers IDF, which on a
+small corpus is coarse: with linear IDF one rare word decides alone, and
+generic words that miss (a paraphrase's "called", "known") barely count.
+
+Quoting. The quote is the passage's best sentence by the same sentence score,
+extended by the next sentence when that one adds question terms the best
+one lacks, since answers often straddle two sentences.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from index.passages import Passage
 
 DEFAULT_TOP_K = 3
+# On SQuAD 2.0 dev (benchmarks/quality.py) this answers 95% of the questions an
+# article answers and refuses 87% of the other articles' questions.
 DEFAULT_MIN_CONFIDENCE = 0.35
 MAX_QUESTION_CHARS = 1000
+# How many of BM25's best passages the sentence-level re-ranking looks at.
+RERANK_DEPTH = 10
+SENTENCE_WEIGHT = 1.0
+PHRASE_WEIGHT = 0.5
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceTerms:
+    """A sentence of a passage with its index terms."""
+
+    start: int
+    """Offset of the sentence in the passage's text."""
+    end: int
+    terms: tuple[str, ...]
+    """The sentence's terms in order, repeats kept."""
+    term_set: frozenset[str]
+
+    @classmethod
+    def of(cls, start: int, end: int, terms: Sequence[str]) -> SentenceTerms:
+        return cls(start, end, tuple(terms), frozenset(terms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,36 +125,79 @@ class Answer:
         }
 
 
+def evidence_weight(idf: float) -> float:
+    """How much a question term counts towards the confidence: the square root of its IDF."""
+    return math.sqrt(max(idf, 0.0))
+
+
 def confidence(question_weights: dict[str, float], passage_terms: frozenset[str]) -> float:
-    """Share of the question's IDF mass (term -> IDF) found in a passage."""
-    total = sum(question_weights.values())
+    """Share of the question's evidence mass found in a passage, 0 to 1.
+
+    `question_weights` maps each distinct question term to its IDF; each term
+    weighs `evidence_weight(idf)`.
+    """
+    evidence = {term: evidence_weight(idf) for term, idf in question_weights.items()}
+    total = sum(evidence.values())
     if total <= 0:
         return 0.0
-    matched = sum(weight for term, weight in question_weights.items() if term in passage_terms)
-    return matched / total
+    return matched_mass(evidence, passage_terms) / total
 
 
-def best_quote(
-    question_weights: dict[str, float],
-    sentences: list[tuple[int, int, frozenset[str]]],
-) -> tuple[int, int]:
+def matched_mass(weights: dict[str, float], terms: frozenset[str]) -> float:
+    """Sum of the weights of the question terms that are in `terms`."""
+    return sum(weight for term, weight in weights.items() if term in terms)
+
+
+def phrase_mass(question_terms: Sequence[str], weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> float:
+    """For each pair of consecutive question terms found side by side in a sentence, the smaller weight."""
+    pairs = {frozenset(pair) for pair in itertools.pairwise(question_terms) if pair[0] != pair[1]}
+    found: set[frozenset[str]] = set()
+    for sentence in sentences:
+        for pair in itertools.pairwise(sentence.terms):
+            key = frozenset(pair)
+            if key in pairs:
+                found.add(key)
+    return sum(min(weights.get(term, 0.0) for term in pair) for pair in found)
+
+
+def passage_score(
+    bm25: float, question_terms: Sequence[str], weights: dict[str, float], sentences: Sequence[SentenceTerms]
+) -> float:
+    """The re-ranking score of a passage: BM25 plus its best sentence's and its phrases' IDF mass."""
+    best_sentence = max((matched_mass(weights, sentence.term_set) for sentence in sentences), default=0.0)
+    return bm25 + SENTENCE_WEIGHT * best_sentence + PHRASE_WEIGHT * phrase_mass(question_terms, weights, sentences)
+
+
+def rerank(
+    candidates: Sequence[tuple[int, float]],
+    question_terms: Sequence[str],
+    weights: dict[str, float],
+    sentences_of: Callable[[int], Sequence[SentenceTerms]],
+) -> list[tuple[int, float]]:
+    """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
+    scored = [
+        (position, passage_score(bm25, question_terms, weights, sentences_of(position)))
+        for position, bm25 in candidates
+    ]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
+def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> tuple[int, int]:
     """The span of the sentence that matches most of the question's IDF mass.
 
-    `sentences` are `(start, end, terms)` in passage order. A tie goes to the
-    earlier sentence. The next sentence is added when it matches question
-    terms the best one lacks, since answers often straddle two sentences.
+    `sentences` are in passage order. A tie goes to the earlier sentence. The
+    next sentence is added when it matches question terms the best one lacks
+    worth more than half the best one's mass, since answers often straddle
+    two sentences.
     """
     if not sentences:
         return 0, 0
-
-    def mass(terms: frozenset[str]) -> float:
-        return sum(weight for term, weight in question_weights.items() if term in terms)
-
-    masses = [mass(terms) for _, _, terms in sentences]
+    masses = [matched_mass(question_weights, sentence.term_set) for sentence in sentences]
     best = max(range(len(sentences)), key=lambda number: (masses[number], -number))
-    start, end, terms = sentences[best]
+    sentence = sentences[best]
+    end = sentence.end
     if best + 1 < len(sentences):
-        next_start, next_end, next_terms = sentences[best + 1]
-        if mass(next_terms - terms) > 0.5 * masses[best]:
-            end = next_end
-    return start, end
+        following = sentences[best + 1]
+        if matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]:
+            end = following.end
+    return sentence.start, end

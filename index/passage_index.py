@@ -12,10 +12,13 @@ from index.answers import (
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TOP_K,
     MAX_QUESTION_CHARS,
+    RERANK_DEPTH,
     Answer,
     RankedPassage,
+    SentenceTerms,
     best_quote,
     confidence,
+    rerank,
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError, QuestionError
@@ -81,7 +84,7 @@ class PassageIndex:
         self.skipped = tuple(skipped)
         self.max_file_mb = max_file_mb
         self._document_of = [document for document in documents for _ in range(document.passage_count)]
-        self._sentence_cache: OrderedDict[int, list[tuple[int, int, frozenset[str]]]] = OrderedDict()
+        self._sentence_cache: OrderedDict[int, list[SentenceTerms]] = OrderedDict()
 
     @property
     def vocabulary_size(self) -> int:
@@ -119,11 +122,12 @@ class PassageIndex:
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
         weights = {term: self.engine.idf(term) for term in terms}
-        best = top_k(self.engine.scores(terms), max(top_k_passages, 1))
-        if not best:
+        candidates = top_k(self.engine.scores(terms), max(top_k_passages, RERANK_DEPTH, 1))
+        if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
+        best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
         ranked = [self._ranked(position, score, weights) for position, score in best]
-        top_terms = frozenset().union(*(sentence[2] for sentence in self._sentences(best[0][0])))
+        top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
         certainty = confidence(weights, top_terms)
         if certainty < min_confidence:
             return Answer(
@@ -150,8 +154,8 @@ class PassageIndex:
             quote_end=quote_end,
         )
 
-    def _sentences(self, position: int) -> list[tuple[int, int, frozenset[str]]]:
-        """`(start, end, terms)` of each sentence of a passage, offsets in its text."""
+    def _sentences(self, position: int) -> list[SentenceTerms]:
+        """The sentences of a passage with their terms, offsets in its text."""
         cache = self._sentence_cache
         sentences = cache.get(position)
         if sentences is not None:
@@ -163,7 +167,7 @@ class PassageIndex:
         line_start = 0
         for line in text.split("\n"):
             for start, end in self.analyzer.splitter.spans(line, offset=line_start):
-                sentences.append((start, end, frozenset(tokenize(text[start:end]))))
+                sentences.append(SentenceTerms.of(start, end, tokenize(text[start:end])))
             line_start += len(line) + 1
         cache[position] = sentences
         if len(cache) > _SENTENCE_CACHE_SIZE:
