@@ -1,11 +1,13 @@
-"""Persisting an index as JSON: no pickle, atomic writes, rebuilt when stale.
+"""Persisting an index: no pickle, atomic writes, rebuilt when stale.
 
-A file from elsewhere is only ever parsed as data, so it can't run code. The
-file is written to a temporary name and renamed over the old one, so a crash
-mid-write leaves the old index intact. `open_index` checks the persisted
-index against the corpus (sizes and modification times first, content
-hashes for files that look changed) and rebuilds it when it is corrupt or
-stale, with a warning rather than a crash.
+A small corpus (rank-bm25) is one JSON file holding everything; a large one
+(bm25s) is a JSON manifest beside a folder of memory-mapped numpy arrays
+(`index.array_store`). Either way a file from elsewhere is only ever parsed
+as data, so it can't run code. The file is written to a temporary name and
+renamed over the old one, so a crash mid-write leaves the old index intact.
+`open_index` checks the persisted index against the corpus (sizes and
+modification times first, content hashes for files that look changed) and
+rebuilds it when it is corrupt or stale, with a warning rather than a crash.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index import ranking
 from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import Passage
-from index.ranking import RankBM25Engine
+from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 
 FORMAT = "quotebot-index"
 FORMAT_VERSION = 1
@@ -56,10 +59,53 @@ def index_path(index_dir: Path, corpus: Path) -> Path:
 def save_index(index: PassageIndex, path: Path) -> None:
     """Write `index` to `path` atomically. Raises OSError if it can't."""
     engine = index.engine
+    if engine.name == "bm25s":
+        _save_large(index, path)
+        return
     if not isinstance(engine, RankBM25Engine):
         raise TypeError(f"can't persist a {type(engine).__name__} as JSON")
     document_ids = {doc_id: number for number, doc_id in enumerate(index.documents)}
-    payload = {
+    payload = _header(index) | {
+        "passages": [
+            {
+                "doc": document_ids[passage.doc_id],
+                "start": passage.start,
+                "end": passage.end,
+                "text": passage.text,
+                "terms": engine.term_counts(position),
+            }
+            for position, passage in enumerate(index.passages)
+        ],
+    }
+    write_atomically(path, _encode(payload))
+    from index.array_store import remove_arrays
+
+    remove_arrays(path)  # left from when the corpus was large
+
+
+def _save_large(index: PassageIndex, path: Path) -> None:
+    """A JSON manifest and a folder of numpy arrays: see `index.array_store`."""
+    from index.array_store import save_arrays, to_store
+    from index.bm25s_engine import Bm25sEngine
+
+    engine = index.engine
+    if not isinstance(engine, Bm25sEngine):
+        raise TypeError(f"can't persist a {type(engine).__name__} as arrays")
+    documents = list(index.documents.values())
+    passages = to_store(
+        index.passages, [document.doc_id for document in documents], [document.first_passage for document in documents]
+    )
+    save_arrays(engine, passages, path, _header(index), write_atomically, _encode)
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _header(index: PassageIndex) -> dict[str, Any]:
+    """What every index file records besides its passages and engine data."""
+    engine = index.engine
+    return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "corpus": index.corpus,
@@ -85,18 +131,7 @@ def save_index(index: PassageIndex, path: Path) -> None:
             {"id": item.doc_id, "size": item.size, "mtime_ns": item.mtime_ns, "reason": item.reason}
             for item in index.skipped
         ],
-        "passages": [
-            {
-                "doc": document_ids[passage.doc_id],
-                "start": passage.start,
-                "end": passage.end,
-                "text": passage.text,
-                "terms": engine.term_counts(position),
-            }
-            for position, passage in enumerate(index.passages)
-        ],
     }
-    write_atomically(path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -130,12 +165,42 @@ def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
     if payload.get("analyzer") != analyzer.fingerprint:
         raise IndexFileError(f"{path} was built with another tokenizer ({payload.get('analyzer')})")
     try:
+        if payload.get("engine") == "bm25s":
+            return _large_index_from_payload(path, payload, analyzer)
         return _index_from_payload(payload, analyzer)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         raise IndexFileError(f"{path} is corrupt ({type(error).__name__}: {error})") from None
+    except (OSError, EOFError) as error:
+        # A missing or unreadable array file of a large index.
+        raise IndexFileError(f"{path} is corrupt ({type(error).__name__}: {error})") from None
 
 
-def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageIndex:
+def _large_index_from_payload(path: Path, payload: dict[str, Any], analyzer: Analyzer) -> PassageIndex:
+    from index.array_store import load_arrays
+
+    documents = _documents_from_payload(payload)
+    engine, passages = load_arrays(
+        path,
+        payload,
+        [document.doc_id for document in documents],
+        [document.first_passage for document in documents],
+    )
+    if sum(document.passage_count for document in documents) != len(passages):
+        raise ValueError(f"{len(passages)} passages stored, {sum(d.passage_count for d in documents)} expected")
+    return PassageIndex(
+        corpus=str(payload["corpus"]),
+        documents=documents,
+        passages=passages,
+        engine=engine,
+        analyzer=analyzer,
+        built_at=float(payload["built_at"]),
+        build_seconds=float(payload["build_seconds"]),
+        skipped=_skipped_from_payload(payload),
+        max_file_mb=float(payload["max_file_mb"]),
+    )
+
+
+def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
     documents: list[DocumentInfo] = []
     first_passage = 0
     for entry in payload["documents"]:
@@ -152,6 +217,19 @@ def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageI
             )
         )
         first_passage += count
+    return documents
+
+
+def _skipped_from_payload(payload: dict[str, Any]) -> list[Skipped]:
+    return [
+        Skipped(str(item["id"]), int(item["size"]), int(item["mtime_ns"]), str(item["reason"]))
+        for item in payload["skipped"]
+    ]
+
+
+def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageIndex:
+    documents = _documents_from_payload(payload)
+    first_passage = sum(document.passage_count for document in documents)
     entries = payload["passages"]
     if len(entries) != first_passage or not entries:
         raise ValueError(f"{len(entries)} passages stored, {first_passage} expected")
@@ -170,10 +248,7 @@ def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageI
             passage_terms.append(
                 [str(term) for term, count in dict(entry["terms"]).items() for _ in range(int(count))]
             )
-    skipped = [
-        Skipped(str(item["id"]), int(item["size"]), int(item["mtime_ns"]), str(item["reason"]))
-        for item in payload["skipped"]
-    ]
+    skipped = _skipped_from_payload(payload)
     engine = RankBM25Engine(passage_terms, k1=float(payload["k1"]), b=float(payload["b"]))
     return PassageIndex(
         corpus=str(payload["corpus"]),
@@ -188,8 +263,10 @@ def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageI
     )
 
 
-def stale_reason(index: PassageIndex, corpus: Path, max_file_mb: float) -> str | None:
-    """Why `index` no longer matches `corpus`, or None when it does.
+def stale_reason(
+    index: PassageIndex, corpus: Path, max_file_mb: float, engine: EngineChoice | None = None
+) -> str | None:
+    """Why `index` no longer matches `corpus` (or the `engine` setting, when given), or None when it does.
 
     Sizes and modification times are compared first; a file that differs is
     hashed, so touching a file without changing it doesn't force a rebuild.
@@ -198,6 +275,10 @@ def stale_reason(index: PassageIndex, corpus: Path, max_file_mb: float) -> str |
         return "it was built from another corpus path"
     if index.max_file_mb != max_file_mb:
         return "the size limit per file changed"
+    if (index.engine.k1, index.engine.b) != (ranking.DEFAULT_K1, ranking.DEFAULT_B):
+        return "the BM25 parameters changed"
+    if engine is not None and choose_engine(engine, len(index.passages)) != index.engine.name:
+        return f"it uses the {index.engine.name} engine and the setting is {engine}"
     known = {document.doc_id: document for document in index.documents.values()}
     skipped = {item.doc_id: item for item in index.skipped}
     files = document_files(corpus)
@@ -225,8 +306,13 @@ def open_index(
     analyzer: Analyzer | None = None,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     force_rebuild: bool = False,
+    engine: EngineChoice = "auto",
+    workers: int | None = None,
 ) -> OpenedIndex:
     """The persisted index of `corpus` if it is current, else a fresh build saved in its place.
+
+    `engine` and `workers` are passed to `build_index`; a persisted index
+    built with another engine than `engine` calls for is rebuilt.
 
     Raises `CorpusError` if the corpus can't be indexed; the old file is then
     left as it was.
@@ -241,13 +327,13 @@ def open_index(
             warnings.append(f"rebuilding the index: {error}")
         else:
             try:
-                reason = stale_reason(index, corpus, max_file_mb)
+                reason = stale_reason(index, corpus, max_file_mb, engine)
             except OSError as error:
                 reason = f"the corpus couldn't be checked ({error.strerror or error})"
             if reason is None:
                 return OpenedIndex(index, path, rebuilt=False, warnings=index.warnings)
             warnings.append(f"rebuilding the index: {reason}")
-    index = build_index(corpus, analyzer=analyzer, max_file_mb=max_file_mb)
+    index = build_index(corpus, analyzer=analyzer, max_file_mb=max_file_mb, engine=engine, workers=workers)
     warnings.extend(index.warnings)
     try:
         save_index(index, path)
