@@ -1,0 +1,223 @@
+"""Answers: refusal, quotes, confidence and the sentence-level re-ranking."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.answers import (
+    PHRASE_WEIGHT,
+    SENTENCE_WEIGHT,
+    SentenceTerms,
+    best_quote,
+    confidence,
+    evidence_weight,
+    phrase_mass,
+    rerank,
+)
+from index.passage_index import Analyzer, PassageIndex, build_index
+from index.ranking import lucene_idf
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
+
+# Four paragraphs of 200+ characters each, so each is its own passage.
+PARAGRAPHS = (
+    "The lighthouse keeper climbed the spiral stairs every evening at dusk. "
+    "He lit the great lamp with a long brass taper. "
+    "Ships far out at sea watched for its beam sweeping across the dark water of the bay.",
+    "The village bakery opened before sunrise on weekdays. "
+    "Its rye loaves were baked in a wood-fired oven that the baker's grandfather had built. "
+    "Customers queued along the harbour road for bread still warm from the fire.",
+    "A storm in November tore the roof from the old boathouse. "
+    "Fishermen spent the winter rebuilding it with timber salvaged from a wrecked schooner. "
+    "The new roof was painted red so that it could be seen from the cliffs.",
+    "The harbour master kept a ledger of every vessel that entered the port. "
+    "Each entry recorded the ship's name, its cargo and the hour of its arrival. "
+    "The oldest ledgers are now kept in the town museum beside the chapel.",
+)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> PassageIndex:
+    corpus = tmp_path_factory.mktemp("answers-corpus")
+    (corpus / "village.txt").write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    analyzer = Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
+    built = build_index(Path(corpus), analyzer=analyzer, engine="rank-bm25")
+    assert len(built.passages) == len(PARAGRAPHS)
+    return built
+
+
+@pytest.mark.parametrize("question", ["what is it and who was there?", "?!...", "🤔🔥👀", "  ¿¡ -- … ;;"])
+def test_questions_without_terms_are_refused(index: PassageIndex, question: str) -> None:
+    """Stopword-only, punctuation-only and emoji-only questions have no terms and are refused."""
+    answer = index.ask(question)
+    assert not answer.found
+    assert answer.verdict == "no-terms"
+    assert answer.confidence == 0.0
+    assert answer.passages == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did the senators vote on the budget amendment?", "Which quarterback threw the winning touchdown?"],
+)
+def test_off_topic_questions_are_refused(index: PassageIndex, question: str) -> None:
+    """A question whose terms the corpus doesn't hold is refused at the default threshold."""
+    answer = index.ask(question)
+    assert not answer.found
+    assert answer.verdict == "not-covered"
+    assert answer.passages == ()
+    assert answer.confidence < 0.35
+
+
+def test_answer_quotes_the_sentence_that_answers(index: PassageIndex) -> None:
+    """The quote is a substring of the passage text, and it's the sentence holding the question's terms."""
+    answer = index.ask("What was the great lamp lit with?")
+    assert answer.found
+    top = answer.passages[0]
+    assert top.passage.text == PARAGRAPHS[0]
+    assert top.quote in top.passage.text
+    assert top.quote == "He lit the great lamp with a long brass taper."
+
+
+def test_passages_come_best_first(index: PassageIndex) -> None:
+    """Passages are ordered by decreasing score."""
+    answer = index.ask("Where are the ledgers of the harbour kept?", top_k_passages=3)
+    scores = [ranked.score for ranked in answer.passages]
+    assert answer.passages[0].passage.text == PARAGRAPHS[3]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_confidence_of_a_question_half_outside_the_corpus(index: PassageIndex) -> None:
+    """Confidence is the sqrt-IDF share of the question matched, by hand: one term in 1 of 4 passages, one unknown."""
+    answer = index.ask("schooner zeppelin", min_confidence=0.0)
+    known = math.sqrt(math.log(1 + (4 - 1 + 0.5) / (1 + 0.5)))
+    unknown = math.sqrt(math.log(1 + (4 - 0 + 0.5) / (0 + 0.5)))
+    assert answer.confidence == pytest.approx(known / (known + unknown))
+    assert answer.passages[0].passage.text == PARAGRAPHS[2]
+
+
+def test_threshold_decides_between_answer_and_refusal(index: PassageIndex) -> None:
+    """The same question is answered below its confidence and refused above it, with a hint."""
+    low = index.ask("schooner zeppelin", min_confidence=0.0)
+    high = index.ask("schooner zeppelin", min_confidence=low.confidence + 0.01)
+    assert low.found
+    assert not high.found
+    assert high.hint is not None
+    assert high.hint.passage == low.passages[0].passage
+
+
+def test_confidence_by_hand() -> None:
+    """Each term weighs sqrt(IDF): with IDFs 4 and 1 and only the first matched, confidence is 2 / 3."""
+    assert confidence({"lamp": 4.0, "taper": 1.0}, frozenset({"lamp", "keeper"})) == pytest.approx(2 / 3)
+    assert confidence({"lamp": 4.0, "taper": 1.0}, frozenset({"taper"})) == pytest.approx(1 / 3)
+    assert confidence({"lamp": 4.0, "taper": 1.0}, frozenset({"lamp", "taper"})) == pytest.approx(1.0)
+    assert confidence({"lamp": 4.0}, frozenset()) == 0.0
+    assert confidence({}, frozenset({"lamp"})) == 0.0
+
+
+def test_evidence_weight_is_the_square_root_of_idf() -> None:
+    """evidence_weight(9) is 3, and a non-positive IDF counts for nothing."""
+    assert evidence_weight(9.0) == pytest.approx(3.0)
+    assert evidence_weight(0.0) == 0.0
+    assert evidence_weight(-1.0) == 0.0
+
+
+idf_maps = st.dictionaries(
+    st.text(alphabet="abcdefgh", min_size=1, max_size=3),
+    st.floats(min_value=0.01, max_value=20.0),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(weights=idf_maps, matched=st.sets(st.text(alphabet="abcdefgh", min_size=1, max_size=3)))
+def test_confidence_is_a_share(weights: dict[str, float], matched: set[str]) -> None:
+    """Confidence lies in [0, 1], and is 1 exactly when every question term is matched."""
+    value = confidence(weights, frozenset(matched))
+    assert 0.0 <= value <= 1.0 + 1e-12
+    if set(weights) <= matched:
+        assert value == pytest.approx(1.0)
+
+
+@given(weights=idf_maps, matched=st.sets(st.text(alphabet="abcdefgh", min_size=1, max_size=3)))
+def test_confidence_ignores_the_scale_of_idf(weights: dict[str, float], matched: set[str]) -> None:
+    """Scaling every IDF (a bigger corpus, another log base) leaves the confidence unchanged."""
+    scaled = {term: 3.5 * idf for term, idf in weights.items()}
+    assert confidence(scaled, frozenset(matched)) == pytest.approx(confidence(weights, frozenset(matched)))
+
+
+@given(weights=idf_maps, matched=st.sets(st.text(alphabet="abcdefgh", min_size=1, max_size=3)))
+def test_matching_more_terms_never_lowers_confidence(weights: dict[str, float], matched: set[str]) -> None:
+    """Adding a question term to the passage's terms can only raise the confidence."""
+    extra = next(iter(weights))
+    assert confidence(weights, frozenset(matched | {extra})) >= confidence(weights, frozenset(matched)) - 1e-12
+
+
+def _sentence(start: int, text: str) -> SentenceTerms:
+    return SentenceTerms.of(start, start + len(text), text.split())
+
+
+def test_best_quote_picks_the_sentence_with_most_mass() -> None:
+    """The sentence holding the rarest question term wins over one holding a common term."""
+    sentences = [_sentence(0, "keeper stairs"), _sentence(14, "lamp taper"), _sentence(25, "ships beam")]
+    assert best_quote({"keeper": 1.0, "taper": 3.0}, sentences) == (14, 24)
+
+
+def test_best_quote_tie_goes_to_the_earlier_sentence() -> None:
+    """Two sentences with equal mass: the first one is quoted, alone."""
+    sentences = [_sentence(0, "lamp dusk"), _sentence(10, "lamp bay")]
+    assert best_quote({"lamp": 2.0}, sentences) == (0, 9)
+
+
+def test_best_quote_adds_the_next_sentence_when_it_completes_the_answer() -> None:
+    """The next sentence joins the quote when its new terms weigh more than half the best one's mass."""
+    sentences = [_sentence(0, "storm roof"), _sentence(11, "timber schooner"), _sentence(27, "red cliffs")]
+    weights = {"roof": 2.0, "storm": 1.0, "schooner": 2.0}
+    assert best_quote(weights, sentences) == (0, 26)
+    # 1.0 is not more than half of 3.0: the quote stays one sentence.
+    assert best_quote({"roof": 2.0, "storm": 1.0, "timber": 1.0}, sentences) == (0, 10)
+
+
+def test_best_quote_of_no_sentences_is_empty() -> None:
+    """A passage without sentences yields an empty quote span."""
+    assert best_quote({"lamp": 1.0}, []) == (0, 0)
+
+
+def test_phrase_mass_counts_adjacent_question_pairs_once() -> None:
+    """Consecutive question terms side by side in a sentence add the smaller weight, once per pair."""
+    weights = {"brass": 2.0, "taper": 3.0, "lamp": 1.0}
+    sentences = [_sentence(0, "long brass taper"), _sentence(17, "taper brass lamp")]
+    # pairs (brass, taper) -> 2.0, found in both sentences but counted once; (taper, lamp) never adjacent.
+    assert phrase_mass(["brass", "taper", "lamp"], weights, sentences) == pytest.approx(2.0)
+    assert phrase_mass(["lamp", "taper"], weights, sentences) == 0.0
+
+
+def test_rerank_prefers_a_passage_answering_in_one_sentence() -> None:
+    """A lower BM25 score wins when one sentence holds the question; scores are computed by hand."""
+    weights = {"brass": 2.0, "taper": 3.0}
+    sentences = {
+        0: [_sentence(0, "brass bell"), _sentence(11, "taper box")],
+        1: [_sentence(0, "brass taper")],
+    }
+    ranked = rerank([(0, 2.0), (1, 1.5)], ["brass", "taper"], weights, sentences.__getitem__)
+    assert ranked == [
+        (1, pytest.approx(1.5 + SENTENCE_WEIGHT * 5.0 + PHRASE_WEIGHT * 2.0)),
+        (0, pytest.approx(2.0 + SENTENCE_WEIGHT * 3.0)),
+    ]
+
+
+def test_rerank_breaks_ties_by_position() -> None:
+    """Equal final scores keep passage order."""
+    sentences = {3: [_sentence(0, "lamp")], 1: [_sentence(0, "lamp")]}
+    ranked = rerank([(3, 1.0), (1, 1.0)], ["lamp"], {"lamp": 1.0}, sentences.__getitem__)
+    assert [position for position, _ in ranked] == [1, 3]
+
+
+def test_unknown_terms_weigh_most() -> None:
+    """A term absent from the corpus gets Lucene's highest IDF, so it weighs most in the confidence."""
+    assert lucene_idf(4, 0) > lucene_idf(4, 1) > lucene_idf(4, 4) > 0
