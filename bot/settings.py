@@ -11,6 +11,7 @@ from pathlib import Path
 from index.answers import DEFAULT_MIN_CONFIDENCE, DEFAULT_TOP_K
 from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
+from index.ranking import ENGINE_CHOICES, EngineChoice
 from index.store import default_index_dir
 
 
@@ -68,6 +69,7 @@ class Settings:
     max_file_mb: float = DEFAULT_MAX_FILE_MB
     api_base: str | None = None
     gateway_url: str | None = None
+    engine: EngineChoice = "auto"
 
 
 def load_dotenv_file(path: Path | None = None) -> None:
@@ -107,7 +109,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_file_mb=_number("QUOTEBOT_MAX_FILE_MB", text("QUOTEBOT_MAX_FILE_MB"), DEFAULT_MAX_FILE_MB, 0.001, 10_000.0),
         api_base=_url("DISCORD_API_BASE", text("DISCORD_API_BASE"), ("http://", "https://")),
         gateway_url=_url("DISCORD_GATEWAY_URL", text("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
+        engine=_engine(text("QUOTEBOT_ENGINE")),
     )
+
+
+def _engine(value: str | None) -> EngineChoice:
+    if value is None:
+        return "auto"
+    for choice in ENGINE_CHOICES:
+        if value.lower() == choice:
+            return choice
+    raise SettingsError(f"QUOTEBOT_ENGINE must be one of {', '.join(ENGINE_CHOICES)}, not {value!r}")
 
 
 def _snowflake(name: str, value: str | None) -> int | None:
