@@ -17,6 +17,7 @@ from bot.settings import Settings, SettingsError, load_dotenv_file, load_setting
 from index.answers import MAX_QUESTION_CHARS
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
+from index.ranking import ENGINE_CHOICES
 from index.store import index_path, load_index, open_index, stale_reason
 
 PROGRAM = "quotebot"
@@ -102,6 +103,11 @@ def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="where persisted indexes live (default: QUOTEBOT_INDEX_DIR or ~/.cache/quotebot)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="BM25 engine: rank-bm25 (small corpora), bm25s (large) or auto by size (default: QUOTEBOT_ENGINE or auto)",
+    )
 
 
 def _top_k(value: str) -> int:
@@ -132,6 +138,7 @@ def _open(arguments: argparse.Namespace, settings: Settings, force_rebuild: bool
         arguments.index_dir or settings.index_dir,
         max_file_mb=settings.max_file_mb,
         force_rebuild=force_rebuild,
+        engine=arguments.engine or settings.engine,
     )
     for warning in opened.warnings:
         _warn(warning)
@@ -208,7 +215,7 @@ def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
     path = index_path(arguments.index_dir or settings.index_dir, arguments.corpus or settings.corpus)
     print(
         f"indexed {len(index.documents)} document(s), {len(index.passages)} passages, "
-        f"{index.vocabulary_size} terms in {index.build_seconds:.2f} s -> {path}"
+        f"{index.vocabulary_size} terms with {index.engine.name} in {index.build_seconds:.2f} s -> {path}"
     )
     return 0
 
@@ -226,7 +233,7 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     index = load_index(path, Analyzer())
     built = datetime.datetime.fromtimestamp(index.built_at).astimezone().isoformat(timespec="seconds")
     try:
-        stale = stale_reason(index, corpus, settings.max_file_mb)
+        stale = stale_reason(index, corpus, settings.max_file_mb, arguments.engine or settings.engine)
     except (OSError, QuotebotError) as error:
         stale = str(error)
     print(f"index:       {path}")
