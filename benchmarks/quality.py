@@ -5,7 +5,9 @@ its paragraphs separated by blank lines. Its answerable questions, and the
 answerable questions of every other article, are asked in one batch through
 `quotebot ask --json` reading stdin. Reported, per article and overall:
 
-- passage@1: the top passage's [start, end) span holds a gold answer's span;
+- passage@1: the top passage's [start, end) span holds a gold answer's span
+  (a refused question is a miss); "ranked" is the same without refusals, as a
+  second run at confidence 0 shows it, comparable with peers that never refuse;
 - quote@1: the top passage's quote holds a gold answer's span;
 - passage chars: the mean length of the corpus's passages, next to the mean
   length of the gold paragraphs (and the mean length of the top passages);
@@ -78,6 +80,7 @@ class Scores:
     article: str
     questions: int = 0
     passage_hits: int = 0
+    ranked_passage_hits: int = 0
     quote_hits: int = 0
     found: int = 0
     foreign_questions: int = 0
@@ -96,6 +99,7 @@ class Scores:
         for name in (
             "questions",
             "passage_hits",
+            "ranked_passage_hits",
             "quote_hits",
             "found",
             "foreign_questions",
@@ -114,6 +118,7 @@ class Scores:
     def finish(self) -> Scores:
         self.rates = {
             "passage_at_1": _share(self.passage_hits, self.questions),
+            "ranked_passage_at_1": _share(self.ranked_passage_hits, self.questions),
             "quote_at_1": _share(self.quote_hits, self.questions),
             "found": _share(self.found, self.questions),
             "refused": _share(self.refused, self.foreign_questions),
@@ -227,6 +232,11 @@ def evaluate(article: Article, others: Sequence[Article], workdir: Path, min_con
     started = time.perf_counter()
     answers = ask_cli(corpus.parent, index_dir, own + foreign, min_confidence)
     scores = Scores(article.title, seconds=time.perf_counter() - started)
+    unrefused = ask_cli(corpus.parent, index_dir, own, 0.0)
+    scores.ranked_passage_hits = sum(
+        bool(answer["passages"]) and _holds((answer["passages"][0]["start"], answer["passages"][0]["end"]), q.answers)
+        for q, answer in zip(article.questions, unrefused, strict=True)
+    )
 
     spans = passage_spans(corpus.parent, index_dir)
     scores.passage_count = len(spans)
@@ -236,9 +246,7 @@ def evaluate(article: Article, others: Sequence[Article], workdir: Path, min_con
 
     for question, answer in zip(article.questions, answers[: len(own)], strict=True):
         scores.questions += 1
-        # Where the question is refused, the closest passage is still judged for passage@1 and
-        # quote@1 at top-k 1 only when it was answered: a refusal is a miss.
-        if not answer["found"]:
+        if not answer["found"]:  # a refusal is a miss
             continue
         scores.found += 1
         top = answer["passages"][0]
@@ -291,14 +299,15 @@ def markdown(rows: Sequence[Scores], total: Scores, min_confidence: float, analy
         f"quotebot answer quality on SQuAD 2.0 dev (answerable questions; min confidence {min_confidence}; "
         f"analyzer {analyzer})",
         "",
-        "| article | questions | passage@1 | quote@1 | found | refused | passages | mean chars "
+        "| article | questions | passage@1 | passage@1 ranked | quote@1 | found | refused | passages | mean chars "
         "| top-1 chars | gold chars | naive rank-bm25 passage@1 |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in [*rows, total]:
         rates = row.rates
         lines.append(
-            f"| {row.article} | {row.questions} | {rates['passage_at_1']:.3f} | {rates['quote_at_1']:.3f} "
+            f"| {row.article} | {row.questions} | {rates['passage_at_1']:.3f} | {rates['ranked_passage_at_1']:.3f} "
+            f"| {rates['quote_at_1']:.3f} "
             f"| {rates['found']:.3f} | {rates['refused']:.3f} | {row.passage_count} "
             f"| {rates['mean_passage_chars']:.0f} | {rates['mean_top_passage_chars']:.0f} "
             f"| {rates['mean_gold_paragraph_chars']:.0f} | {rates['naive_bm25_passage_at_1']:.3f} |"
