@@ -8,7 +8,10 @@ parent maps them onto one vocabulary in passage order. The result is the
 same whatever the number of workers: chunks are cut and merged in order.
 
 Workers are started with "spawn": the bot rebuilds from a thread, and
-forking a process that runs threads can deadlock.
+forking a process that runs threads can deadlock. Spawned workers import the
+main module again, so a script that builds a large index must keep its work
+under `if __name__ == "__main__":` (the `quotebot` command does); if the
+workers can't start or die, the chunks are tokenized in this process instead.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,13 +72,16 @@ def tokenize_passages(texts: Sequence[str], tokenizer: Tokenizer, workers: int |
     if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
         return _merge(_count_terms(map(tokenizer.tokenize, chunk)) for chunk in chunks)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
-        mp_context=context,
-        initializer=_set_worker_tokenizer,
-        initargs=(tokenizer,),
-    ) as pool:
-        return _merge(pool.map(_count_chunk, chunks))
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(chunks)),
+            mp_context=context,
+            initializer=_set_worker_tokenizer,
+            initargs=(tokenizer,),
+        ) as pool:
+            return _merge(pool.map(_count_chunk, chunks))
+    except BrokenProcessPool:
+        return _merge(_count_terms(map(tokenizer.tokenize, chunk)) for chunk in chunks)
 
 
 def count_terms(passage_terms: Sequence[Sequence[str]]) -> TermCounts:
