@@ -1,59 +1,401 @@
-"""Answers rendered as text, the way the bot shows them. Pure: no discord import.
+"""What quotebot says, as a neutral reply model and as text. Pure: no discord import.
+
+Every reply is first built as a `Reply` (title, description, fields,
+footer, buttons) that already fits Discord's embed limits. The bot turns
+it into an embed (`bot.embeds`); `quotebot chat` prints it with
+`render_reply_text`, so the terminal shows exactly what Discord would.
 
 Document text is escaped so that Markdown in a document can't break the
-reply's layout; the quote is then set in bold.
+reply's layout, and mentions are neutralized (on top of every message
+being sent with no allowed mentions). Text that has to be shortened is cut
+at a sentence boundary, else between words, and ends with a visible mark.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
+from bot.index_service import ReindexReport
 from index.answers import Answer, RankedPassage
+from index.passage_index import DocumentInfo, PassageIndex
+from index.passages import Passage
 
-# Markdown that Discord only reads at the start of a line.
-_LINE_START_MARKUP = re.compile(r"^(\s*)([-+*>#]|\d+\.)", re.MULTILINE)
-_ZERO_WIDTH_SPACE = "\u200b"
-_MENTION = re.compile(r"@(everyone|here|[!&]?\d)")
+# Discord's embed limits, in characters.
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+MAX_FIELDS = 25
+MESSAGE_LIMIT = 2000
+
+CUT_MARK = " [… cut]"
+MORE_PASSAGES = "More passages"
 
 NOT_FOUND = "I couldn't find an answer to that in the documents."
 NO_TERMS = "That question has no words I can search for. Try asking with a few keywords."
 
+# Markdown that Discord only reads at the start of a line: lists, quotes, headings, subtext.
+_LINE_START_MARKUP = re.compile(r"^(\s*)([-+*>#]|\d+\.)", re.MULTILINE)
+_ZERO_WIDTH_SPACE = "\u200b"
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d)")
+# Where a sentence ends: after . ! ? … (and closing quotes or brackets), before white space.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+_WORD_END = re.compile(r"\S(?=\s)")
+
+Tone = Literal["answer", "not-found", "info", "success", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyField:
+    """A named block under the description, such as the source of a quote."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message of quotebot's, independent of how it is shown."""
+
+    title: str
+    description: str
+    fields: tuple[ReplyField, ...] = ()
+    footer: str = ""
+    tone: Tone = "info"
+    buttons: tuple[str, ...] = ()
+    """Labels of the buttons under the message, e.g. "More passages"."""
+
+    @property
+    def size(self) -> int:
+        """Characters that count towards Discord's 6000 per embed."""
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(field.name) + len(field.value) for field in self.fields)
+        )
+
+
+# --- cutting text to size -------------------------------------------------------------------------
+
+
+def clip(text: str, limit: int, mark: str = CUT_MARK) -> str:
+    """`text` if it fits in `limit` characters, else cut at a sentence end (else a word end) plus `mark`."""
+    if len(text) <= limit:
+        return text
+    budget = limit - len(mark)
+    if budget <= 0:
+        return mark.strip()[:limit]
+    return text[: _cut_point(text, budget)].rstrip() + mark
+
+
+def _cut_point(text: str, budget: int) -> int:
+    """The longest prefix of at most `budget` characters that ends a sentence, else a word.
+
+    A sentence end is used only when it keeps at least half the budget, so a
+    long sentence isn't thrown away for the sake of a neat cut.
+    """
+    window = text[: budget + 1]
+    sentence_ends = [match.end() for match in _SENTENCE_END.finditer(window) if match.end() <= budget]
+    if sentence_ends and sentence_ends[-1] >= budget // 2:
+        return sentence_ends[-1]
+    word_ends = [match.end() for match in _WORD_END.finditer(window) if match.end() <= budget]
+    if word_ends:
+        return word_ends[-1]
+    # One word longer than the whole budget: nothing better than a hard cut.
+    return budget
+
+
+def clip_escaped(raw: str, limit: int) -> str:
+    """`raw` escaped as Markdown within `limit` characters, cut before escaping so no escape is split."""
+    escaped = escape_markdown(raw)
+    budget = limit
+    while len(escaped) > limit and budget > 0:
+        # Escaping can only lengthen the text: shrink the raw budget until the escaped form fits.
+        budget = min(budget, len(raw)) - max(1, (len(escaped) - limit) // 2)
+        escaped = escape_markdown(clip(raw, max(budget, 0)))
+    return escaped
+
+
+def clip_lines(lines: Sequence[str], limit: int, more: str = "… and {count} more") -> str:
+    """Whole lines joined by newlines within `limit`, ending with "… and N more" when some don't fit."""
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        rest = len(lines) - number - 1
+        tail = "\n" + more.format(count=rest) if rest else ""
+        candidate = "\n".join([*kept, line])
+        if len(candidate) + len(tail) > limit:
+            note = more.format(count=len(lines) - len(kept))
+            return "\n".join([*kept, note]) if kept or len(note) <= limit else clip(note, limit)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
 
 def escape_markdown(text: str) -> str:
-    """Escape Discord Markdown so document text shows literally."""
-    escaped = re.sub(r"([\\*_`~|])", r"\\\1", text)
+    """Escape Discord Markdown so document text shows literally, and neutralize mentions."""
+    escaped = re.sub(r"([\\*_`~|\[\]<>])", r"\\\1", text)
     escaped = _LINE_START_MARKUP.sub(lambda match: match.group(1) + "\\" + match.group(2), escaped)
-    return _MENTION.sub(lambda match: "@" + _ZERO_WIDTH_SPACE + match.group(1), escaped)
+    return neutralize_mentions(escaped)
+
+
+def neutralize_mentions(text: str) -> str:
+    """Break `@everyone`, `@here` and `<@id>`-style mentions with a zero-width space."""
+    return _MENTION.sub(lambda match: "@" + _ZERO_WIDTH_SPACE + match.group(1), text)
+
+
+def plain(text: str) -> str:
+    """Text for places Discord shows without Markdown (titles of buttons, footers): mentions only."""
+    return neutralize_mentions(" ".join(text.split()))
+
+
+# --- answers --------------------------------------------------------------------------------------
 
 
 def source_line(ranked: RankedPassage) -> str:
-    """"Title (doc.md), passage n of m"."""
+    """ "Title (doc.md), passage n of m"."""
     passage = ranked.passage
     return f"{ranked.title} ({passage.doc_id}), passage {passage.ordinal} of {ranked.passage_total}"
 
 
-def passage_with_bold_quote(ranked: RankedPassage) -> str:
-    """The passage, escaped, with its quote sentences in bold."""
+def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> str:
+    """The passage, escaped, with its quote sentences in bold, as a block quote within `limit`.
+
+    Bold is applied line by line and never wraps white space, so the markup
+    holds whatever the document contains. When the passage is too long, its
+    end is cut at a sentence boundary (keeping the quote when it can).
+    """
     text = ranked.passage.text
-    before = escape_markdown(text[: ranked.quote_start])
-    quote = escape_markdown(ranked.quote)
-    after = escape_markdown(text[ranked.quote_end :])
-    return f"{before}**{quote}**{after}" if quote.strip() else before + after
+    rendered = _quote_block(text, ranked.quote_start, ranked.quote_end)
+    end = len(text)
+    while limit is not None and len(rendered) > limit:
+        if end <= 1:
+            return clip(CUT_MARK.strip(), limit)
+        overflow = len(rendered) - limit
+        end = _cut_point(text, max(1, min(end - 1, end - overflow)))
+        kept = text[:end].rstrip()
+        rendered = _quote_block(kept, ranked.quote_start, min(ranked.quote_end, len(kept))) + CUT_MARK
+    return rendered
+
+
+def _quote_block(text: str, quote_start: int, quote_end: int) -> str:
+    """`text` escaped as "> " lines, with [quote_start, quote_end) in bold."""
+    lines = []
+    offset = 0
+    for line in text.split("\n"):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end + 1
+        bold_start = max(quote_start, line_start) - line_start
+        bold_end = min(quote_end, line_end) - line_start
+        if bold_start < bold_end and line[bold_start:bold_end].strip():
+            inner = line[bold_start:bold_end]
+            # "** text**" doesn't render as bold: keep the spaces outside the markers.
+            lead = len(inner) - len(inner.lstrip())
+            trail = len(inner) - len(inner.rstrip())
+            bold_start, bold_end = bold_start + lead, bold_end - trail
+            rendered = (
+                escape_markdown(line[:bold_start])
+                + "**"
+                + escape_markdown(line[bold_start:bold_end])
+                + "**"
+                + escape_markdown(line[bold_end:])
+            )
+        else:
+            rendered = escape_markdown(line)
+        lines.append("> " + rendered if rendered.strip() else ">")
+    return "\n".join(lines)
+
+
+def answer_reply(answer: Answer, page: int = 0) -> Reply:
+    """Page `page` (0 = best) of an answer, or the honest "not found" with the closest passage as a hint."""
+    question = plain(answer.question)
+    if not answer.found:
+        message = NO_TERMS if answer.verdict == "no-terms" else NOT_FOUND
+        fields: tuple[ReplyField, ...] = ()
+        if answer.hint is not None:
+            message += "\n\nThe closest passage I have:\n"
+            message += passage_with_bold_quote(answer.hint, DESCRIPTION_LIMIT - len(message))
+            fields = (ReplyField("Source", clip_escaped(source_line(answer.hint), FIELD_VALUE_LIMIT)),)
+        return fit(Reply("No answer in the documents", message, fields, f"Question: {question}", tone="not-found"))
+    page = max(0, min(page, len(answer.passages) - 1))
+    ranked = answer.passages[page]
+    total = len(answer.passages)
+    title = "Best answer" if page == 0 else f"Also relevant ({page + 1} of {total})"
+    footer = f"Question: {question} · confidence {answer.confidence:.0%}"
+    buttons = (MORE_PASSAGES,) if page + 1 < total else ()
+    return fit(
+        Reply(
+            title,
+            passage_with_bold_quote(ranked, DESCRIPTION_LIMIT),
+            (ReplyField("Source", clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)),),
+            footer,
+            tone="answer",
+            buttons=buttons,
+        )
+    )
+
+
+def passage_reply(document: DocumentInfo, passage: Passage) -> Reply:
+    """One passage in full, with where it comes from."""
+    return fit(
+        Reply(
+            clip(plain(document.title), TITLE_LIMIT),
+            _quote_block(passage.text, 0, 0),
+            (
+                ReplyField(
+                    "Source", clip_escaped(f"{document.doc_id}, {ordinal_of(passage, document)}", FIELD_VALUE_LIMIT)
+                ),
+            ),
+            tone="info",
+        )
+    )
+
+
+def ordinal_of(passage: Passage, document: DocumentInfo) -> str:
+    """ "passage n of m"."""
+    return f"passage {passage.ordinal} of {document.passage_count}"
+
+
+def sources_reply(index: PassageIndex) -> Reply:
+    """The indexed documents, their passage counts and the time of the last refresh."""
+    lines = [
+        f"• **{clip_escaped(document.title, 200)}** ({clip_escaped(document.doc_id, 200)}): "
+        f"{document.passage_count} passage{'s' if document.passage_count != 1 else ''}"
+        for document in index.documents.values()
+    ]
+    refreshed = datetime.datetime.fromtimestamp(index.built_at, tz=datetime.UTC)
+    total = len(index.passages)
+    return fit(
+        Reply(
+            f"{len(index.documents)} document{'s' if len(index.documents) != 1 else ''}, {total} passages",
+            clip_lines(lines, DESCRIPTION_LIMIT, "… and {count} more documents"),
+            (ReplyField("Last refresh", f"<t:{int(index.built_at)}:f> ({refreshed:%Y-%m-%d %H:%M} UTC)"),),
+            tone="info",
+        )
+    )
+
+
+def help_reply(cooldown_seconds: float = 0.0) -> Reply:
+    """What quotebot does and how to ask it."""
+    cooldown = f"\nYou can ask one question every {cooldown_seconds:g} s." if cooldown_seconds > 0 else ""
+    return Reply(
+        "quotebot",
+        "I answer questions about a set of documents by quoting the passage that answers them, "
+        "with the key sentence in **bold** and its source. When the documents don't hold the answer, "
+        "I say so.\n\n"
+        "**Ask me**\n"
+        "• `/ask question:` (add `private: True` to see the answer alone)\n"
+        "• mention me: `@quotebot who won the race?`\n"
+        "• send me a direct message, or reply to one of my answers with a follow-up question\n"
+        "• right-click a message → Apps → **Ask quotebot**\n\n"
+        "**Look around**\n"
+        "• `/sources`: the documents I know, and when they were last read\n"
+        "• `/passage document: number:`: one passage in full\n"
+        "• **More passages** under an answer shows the next best ones (only for whoever asked)\n\n"
+        "**Moderators**\n"
+        "• `/reindex`: re-read the documents without restarting me" + cooldown,
+        tone="info",
+    )
+
+
+def notice_reply(title: str, message: str, tone: Tone = "error") -> Reply:
+    """A short message, e.g. an error or a refusal."""
+    return fit(Reply(clip(plain(title), TITLE_LIMIT), clip(message, DESCRIPTION_LIMIT), tone=tone))
+
+
+def fit(reply: Reply) -> Reply:
+    """`reply` within every embed limit: each part on its own, then 6000 in total (the description gives way)."""
+    fields = tuple(
+        ReplyField(clip(field.name, FIELD_NAME_LIMIT), clip(field.value, FIELD_VALUE_LIMIT), field.inline)
+        for field in reply.fields[:MAX_FIELDS]
+    )
+    title = clip(reply.title, TITLE_LIMIT)
+    footer = clip(reply.footer, FOOTER_LIMIT)
+    description = clip(reply.description, DESCRIPTION_LIMIT)
+    shaped = Reply(title, description, fields, footer, reply.tone, reply.buttons)
+    excess = shaped.size - TOTAL_LIMIT
+    if excess > 0:
+        description = clip(description, max(len(description) - excess, len(CUT_MARK)))
+        shaped = Reply(title, description, fields, footer, reply.tone, reply.buttons)
+    return shaped
+
+
+# --- text rendering -------------------------------------------------------------------------------
+
+
+def render_reply_text(reply: Reply) -> str:
+    """A reply as the text of a Discord message (Markdown), the way `quotebot chat` shows it."""
+    parts = [f"**{reply.title}**" if reply.title else "", reply.description]
+    parts += [f"**{field.name}:** {field.value}" for field in reply.fields]
+    if reply.footer:
+        parts.append(f"-# {reply.footer}")
+    if reply.buttons:
+        parts.append(" ".join(f"[{label}]" for label in reply.buttons))
+    return "\n".join(part for part in parts if part)
 
 
 def render_answer_text(answer: Answer) -> str:
-    """The whole answer as one block of Discord-flavoured text."""
+    """The whole answer as one block of Discord-flavoured text (every passage, for `quotebot ask`)."""
     if not answer.found:
         lines = [NO_TERMS if answer.verdict == "no-terms" else NOT_FOUND]
         if answer.hint is not None:
-            lines += ["", "The closest passage I have:", "", _quote_block(answer.hint), f"— {source_line(answer.hint)}"]
+            lines += [
+                "",
+                "The closest passage I have:",
+                "",
+                passage_with_bold_quote(answer.hint),
+                f"— {source_line(answer.hint)}",
+            ]
         return "\n".join(lines)
     blocks = []
     for number, ranked in enumerate(answer.passages, start=1):
         heading = "Best answer" if number == 1 else f"Also relevant ({number})"
-        blocks.append(f"{heading}: {source_line(ranked)}\n{_quote_block(ranked)}")
+        blocks.append(f"{heading}: {source_line(ranked)}\n{passage_with_bold_quote(ranked)}")
     return "\n\n".join(blocks)
 
 
-def _quote_block(ranked: RankedPassage) -> str:
-    return "\n".join(f"> {line}" for line in passage_with_bold_quote(ranked).split("\n"))
+# --- moderators -----------------------------------------------------------------------------------
+
+
+def reindex_reply(report: ReindexReport) -> Reply:
+    """What a reindex changed, the passage count and the time taken."""
+    changes = report.changes
+
+    def listing(doc_ids: tuple[str, ...]) -> str:
+        return clip_lines([clip_escaped(doc_id, 200) for doc_id in doc_ids], FIELD_VALUE_LIMIT) or "none"
+
+    fields = (
+        ReplyField(f"Added ({len(changes.added)})", listing(changes.added), inline=True),
+        ReplyField(f"Removed ({len(changes.removed)})", listing(changes.removed), inline=True),
+        ReplyField(f"Changed ({len(changes.changed)})", listing(changes.changed), inline=True),
+    )
+    if report.warnings:
+        fields += (ReplyField("Warnings", clip_lines([clip_escaped(w, 300) for w in report.warnings], 1024)),)
+    documents = f"{report.document_count} document{'s' if report.document_count != 1 else ''}"
+    summary = (
+        f"{documents}, {report.passage_count} passages (before: {report.previous_passage_count}), "
+        f"in {report.seconds:.2f} s."
+    )
+    if not changes.any:
+        summary += " No document changed."
+    if report.shared:
+        summary = "A reindex was already running; this is its result.\n" + summary
+    return fit(Reply("Index refreshed", summary, fields, tone="success"))
+
+
+def reindex_failed_reply(reason: str) -> Reply:
+    """A reindex that failed: the old index keeps serving."""
+    return notice_reply(
+        "Reindex failed",
+        f"The old index is still answering questions. Why: {escape_markdown(reason)}",
+        tone="error",
+    )

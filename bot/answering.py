@@ -1,0 +1,36 @@
+"""Asking, the same way for /ask, the context menu, mentions, DMs and follow-ups."""
+
+from __future__ import annotations
+
+from bot.checks import OnCooldown
+from bot.cooldown import UserCooldown
+from bot.index_service import IndexService
+from bot.replies import Reply, answer_reply
+from bot.views import MorePassagesView, paging_view
+from index.answers import MAX_QUESTION_CHARS, Answer
+from index.errors import QuestionError
+
+
+def validate_question(question: str) -> str:
+    """The question, stripped; raises `QuestionError` (shown to the user) when it is empty or too long."""
+    question = question.strip()
+    if not question:
+        raise QuestionError("The question is empty: ask me something about the documents.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"That question is too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})."
+        )
+    return question
+
+
+def check_cooldown(cooldown: UserCooldown, user_id: int) -> None:
+    """Raises `OnCooldown` when the user asked too recently."""
+    retry_after = cooldown.retry_after(user_id)
+    if retry_after > 0:
+        raise OnCooldown(retry_after)
+
+
+async def answer_question(service: IndexService, question: str, asker_id: int) -> tuple[Reply, MorePassagesView | None]:
+    """The first page of the answer, and a paging view for the asker when there is more than one passage."""
+    answer: Answer = await service.ask(question)
+    return answer_reply(answer), paging_view(answer, asker_id)

@@ -1,0 +1,237 @@
+"""The Discord bot: the Bot class, start-up, command sync and clean shutdown.
+
+`quotebot run` and `quotebot sync` call `run_bot`. The token is only ever
+handed to discord.py; it is never printed or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path, sync_target
+from bot.cooldown import UserCooldown
+from bot.embeds import NO_MENTIONS
+from bot.index_service import IndexService, corpus_rebuild
+from bot.interaction_errors import QuotebotTree
+from bot.settings import Settings
+from index.errors import QuotebotError
+from index.passage_index import Analyzer
+from index.store import open_index
+
+log = logging.getLogger("bot.client")
+
+EXTENSIONS = (
+    "bot.cogs.ask",
+    "bot.cogs.passage",
+    "bot.cogs.sources",
+    "bot.cogs.help",
+    "bot.cogs.reindex",
+    "bot.cogs.mentions",
+)
+
+SETUP_HINT = (
+    "set DISCORD_TOKEN in the environment or in .env (see .env.example; the token is on the Bot tab of "
+    "https://discord.com/developers/applications). `quotebot ask` and `quotebot chat` work without one."
+)
+MISSING_TOKEN = f"quotebot: error: no Discord token: {SETUP_HINT}"
+REJECTED_TOKEN = f"quotebot: error: Discord rejected the token: {SETUP_HINT}"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What the start-up did about the slash commands."""
+
+    target: str
+    """"guild <id>" or "global"."""
+    command_count: int
+    synced: bool
+    """False when the commands were unchanged since the last sync."""
+
+
+class Quotebot(commands.Bot):
+    """quotebot's client: loads the cogs, syncs commands on purpose, sends no pings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        index_service: IndexService | None = None,
+        analyzer: Analyzer | None = None,
+        force_sync: bool = False,
+    ) -> None:
+        super().__init__(
+            # Text commands aren't used; mentions are questions, handled by the mentions cog.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=QuotebotTree,
+        )
+        self.settings = settings
+        self.analyzer = analyzer
+        self.force_sync = force_sync
+        self.cooldown = UserCooldown(settings.cooldown_seconds)
+        self._index_service = index_service
+        self.sync_result: SyncResult | None = None
+        self.failed_extensions: list[str] = []
+
+    @property
+    def index_service(self) -> IndexService:
+        if self._index_service is None:
+            raise RuntimeError("the index is opened in setup_hook, before the cogs load")
+        return self._index_service
+
+    async def setup_hook(self) -> None:
+        if self._index_service is None:
+            self._index_service = await asyncio.to_thread(open_service, self.settings, self.analyzer)
+        for extension in EXTENSIONS:
+            try:
+                await self.load_extension(extension)
+            except Exception:
+                # One broken cog shouldn't take the others down; the log says which and why.
+                self.failed_extensions.append(extension)
+                log.exception("couldn't load %s", extension)
+        try:
+            self.sync_result = await self.sync_commands(force=self.force_sync)
+        except discord.HTTPException as error:
+            if self.force_sync:
+                raise  # `quotebot sync` exists to sync: say it failed
+            # The commands synced earlier still work; serving beats refusing to start.
+            log.error("couldn't sync the commands (%s %s): %s", error.status, error.code, error.text)
+
+    async def sync_commands(self, *, force: bool = False) -> SyncResult:
+        """Push the commands to the dev guild (or globally) when they changed since the last sync, or when forced."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id is not None else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        tree_commands = self.tree.get_commands(guild=guild)
+        fingerprint = commands_fingerprint([command.to_dict(self.tree) for command in tree_commands])
+        application_id = self.application_id or 0
+        target = sync_target(application_id, guild.id if guild is not None else None)
+        where = f"guild {guild.id}" if guild is not None else "global"
+        path = state_path(self.settings.index_dir)
+        if not needs_sync(path, target, fingerprint, force=force):
+            log.info("%d commands unchanged since the last sync (%s): not syncing", len(tree_commands), where)
+            return SyncResult(where, len(tree_commands), synced=False)
+        synced = await self.tree.sync(guild=guild)
+        log.info("synced %d commands (%s)", len(synced), where)
+        try:
+            record_sync(path, target, fingerprint)
+        except OSError as error:
+            log.warning("couldn't remember the command sync in %s: %s", path, error.strerror or error)
+        return SyncResult(where, len(synced), synced=True)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No text commands: the default would try to run "@quotebot question" as a command."""
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (%s), in %d servers", user, user.id if user else "?", len(self.guilds))
+
+
+def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexService:
+    """Open (or build) the persisted index of the configured corpus. Raises QuotebotError if it can't."""
+    opened = open_index(settings.corpus, settings.index_dir, analyzer=analyzer, max_file_mb=settings.max_file_mb)
+    for warning in opened.warnings:
+        log.warning("%s", warning)
+    index = opened.index
+    log.info("index ready: %d documents, %d passages", len(index.documents), len(index.passages))
+    rebuild = corpus_rebuild(settings.corpus, settings.index_dir, analyzer=analyzer, max_file_mb=settings.max_file_mb)
+    return IndexService(index, rebuild, top_k=settings.top_k, min_confidence=settings.min_confidence)
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at another Discord-compatible server, only when one is configured."""
+    if settings.api_base is not None:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url is not None:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(bot: Quotebot) -> Iterator[None]:
+    """SIGINT and SIGTERM close the bot: the gateway and HTTP session shut down, then `connect` returns."""
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    closing: set[asyncio.Task[None]] = set()
+
+    def stop(received: signal.Signals) -> None:
+        log.info("%s received: shutting down", received.name)
+        task = loop.create_task(bot.close())
+        closing.add(task)  # keep a reference until it is done
+        task.add_done_callback(closing.discard)
+
+    for received in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(received, stop, received)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread, or a platform without signal handlers
+        installed.append(received)
+    try:
+        yield
+    finally:
+        for received in installed:
+            loop.remove_signal_handler(received)
+
+
+async def serve(
+    settings: Settings,
+    *,
+    force_sync: bool = False,
+    exit_after_sync: bool = False,
+    index_service: IndexService | None = None,
+    analyzer: Analyzer | None = None,
+    handle_signals: bool = True,
+) -> int:
+    """Log in, sync the commands if needed, then serve until closed (unless `exit_after_sync`).
+
+    Returns the exit status.
+    """
+    if settings.discord_token is None:
+        print(MISSING_TOKEN, file=sys.stderr)
+        return 2
+    configure_endpoints(settings)
+    bot = Quotebot(settings, index_service=index_service, analyzer=analyzer, force_sync=force_sync)
+    async with bot:
+        try:
+            await bot.login(settings.discord_token.reveal())
+        except discord.LoginFailure:
+            print(REJECTED_TOKEN, file=sys.stderr)
+            return 1
+        except QuotebotError as error:
+            print(f"quotebot: error: {error}", file=sys.stderr)
+            return 1
+        except discord.HTTPException as error:
+            print(f"quotebot: error: Discord refused the start-up ({error.status}): {error.text}", file=sys.stderr)
+            return 1
+        if exit_after_sync:
+            result = bot.sync_result
+            if result is not None:
+                print(f"quotebot: synced {result.command_count} commands ({result.target})")
+            return 0
+        with _stop_on_signals(bot) if handle_signals else contextlib.nullcontext():
+            await bot.connect()
+    return 0
+
+
+def run_bot(settings: Settings, force_sync: bool = False, exit_after_sync: bool = False) -> int:
+    """Run the bot until SIGINT/SIGTERM (or, for `quotebot sync`, just sync). Returns the exit status."""
+    if settings.discord_token is None:
+        # Before any logging set-up or index work: one clear line and out.
+        print(MISSING_TOKEN, file=sys.stderr)
+        return 2
+    discord.utils.setup_logging(level=logging.INFO)
+    try:
+        return asyncio.run(serve(settings, force_sync=force_sync, exit_after_sync=exit_after_sync))
+    except KeyboardInterrupt:
+        return 130

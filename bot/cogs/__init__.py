@@ -1,0 +1,1 @@
+"""The bot's features, one cog per module; each module ends with `async def setup(bot)`."""

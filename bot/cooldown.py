@@ -1,0 +1,29 @@
+"""A per-user cooldown between questions, shared by every way of asking. Pure: no discord import."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+class UserCooldown:
+    """Lets each user ask once every `seconds`; 0 turns it off."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._last_use: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float:
+        """0 if `user_id` may ask now (and the use is recorded), else the seconds left to wait."""
+        if self.seconds <= 0:
+            return 0.0
+        now = self._clock()
+        last = self._last_use.get(user_id)
+        if last is not None and now - last < self.seconds:
+            return self.seconds - (now - last)
+        self._last_use[user_id] = now
+        if len(self._last_use) > 10_000:
+            # Forget users whose cooldown is over, so the table can't grow without bound.
+            self._last_use = {user: used for user, used in self._last_use.items() if now - used < self.seconds}
+        return 0.0
