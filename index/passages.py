@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.sentences import TITLES, SentenceSplitter
+from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter
 
 # A Discord embed description holds 4096 characters: passages stay well
 # below that so the source line and the "cut" marks always fit.
@@ -136,13 +136,19 @@ def _continues_sentence(previous: str, line: str) -> bool:
 
     Hard-wrapped prose can break a line right after an abbreviation: "the
     U.S.\ngovernment", "Oct.\n1", "Mr.\nSmith". A sentence doesn't start with
-    a lower-case letter or a digit, and a title is always followed by a name.
+    a lower-case letter or a digit, a title is always followed by a name, and
+    after another abbreviation only a word that starts sentences ("The") starts
+    a new paragraph, as the sentence splitter decides.
     """
     first = line.lstrip()[:1]
     if first.islower() or first.isdigit():
         return True
     last_word = previous.rstrip().rsplit(maxsplit=1)[-1]
-    return last_word.endswith(".") and last_word[:-1].lower() in TITLES
+    abbreviation = last_word[:-1].lower()
+    if not last_word.endswith(".") or abbreviation not in ABBREVIATIONS:
+        return False
+    next_word = line.split(maxsplit=1)[0].strip("\"'“‘(").lower()
+    return abbreviation in TITLES or next_word not in SENTENCE_STARTERS
 
 
 def _units(text: str, splitter: SentenceSplitter, max_chars: int) -> Iterator[tuple[int, int, bool]]:
