@@ -68,8 +68,10 @@ class Quotebot(commands.Bot):
         index_service: IndexService | None = None,
         analyzer: Analyzer | None = None,
         force_sync: bool = False,
+        application_id: int | None = None,
     ) -> None:
         super().__init__(
+            application_id=application_id,
             # Text commands aren't used; mentions are questions, handled by the mentions cog.
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -141,12 +143,24 @@ class Quotebot(commands.Bot):
 
 def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexService:
     """Open (or build) the persisted index of the configured corpus. Raises QuotebotError if it can't."""
-    opened = open_index(settings.corpus, settings.index_dir, analyzer=analyzer, max_file_mb=settings.max_file_mb)
+    opened = open_index(
+        settings.corpus,
+        settings.index_dir,
+        analyzer=analyzer,
+        max_file_mb=settings.max_file_mb,
+        engine=settings.engine,
+    )
     for warning in opened.warnings:
         log.warning("%s", warning)
     index = opened.index
     log.info("index ready: %d documents, %d passages", len(index.documents), len(index.passages))
-    rebuild = corpus_rebuild(settings.corpus, settings.index_dir, analyzer=analyzer, max_file_mb=settings.max_file_mb)
+    rebuild = corpus_rebuild(
+        settings.corpus,
+        settings.index_dir,
+        analyzer=analyzer,
+        max_file_mb=settings.max_file_mb,
+        engine=settings.engine,
+    )
     return IndexService(index, rebuild, top_k=settings.top_k, min_confidence=settings.min_confidence)
 
 

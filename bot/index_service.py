@@ -21,6 +21,7 @@ from index.answers import DEFAULT_MIN_CONFIDENCE, DEFAULT_TOP_K, Answer
 from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex
+from index.ranking import EngineChoice
 from index.store import open_index
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,19 @@ def compare_documents(old: Mapping[str, DocumentInfo], new: Mapping[str, Documen
 
 
 def corpus_rebuild(
-    corpus: Path, index_dir: Path, *, analyzer: Analyzer | None = None, max_file_mb: float = DEFAULT_MAX_FILE_MB
+    corpus: Path,
+    index_dir: Path,
+    *,
+    analyzer: Analyzer | None = None,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    engine: EngineChoice = "auto",
 ) -> Rebuild:
     """A rebuild that re-reads `corpus` and saves the new index over the persisted one."""
 
     def rebuild() -> PassageIndex:
-        opened = open_index(corpus, index_dir, analyzer=analyzer, max_file_mb=max_file_mb, force_rebuild=True)
+        opened = open_index(
+            corpus, index_dir, analyzer=analyzer, max_file_mb=max_file_mb, force_rebuild=True, engine=engine
+        )
         for warning in opened.warnings:
             log.warning("reindex: %s", warning)
         return opened.index

@@ -42,7 +42,8 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
     message = user_message(error)
     command = interaction.command.qualified_name if interaction.command is not None else "component"
     if message is None:
-        log.error("error in %s for user %s", command, interaction.user.id, exc_info=error)
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        log.error("error in %s for user %s", command, interaction.user.id, exc_info=original)
         message = UNEXPECTED
     else:
         log.info("refused %s for user %s: %s", command, interaction.user.id, message)

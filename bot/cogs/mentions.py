@@ -34,13 +34,13 @@ EMPTY_MENTION = "Ask me something after the mention, for example: `@quotebot who
 def question_from_message(
     content: str, bot_id: int, *, direct: bool, mentions_bot: bool, replies_to_bot: bool
 ) -> str | None:
-    """The question a message asks the bot, without the bot's mentions; None when it isn't for the bot.
+    """The question a message asks the bot, without the bot's mentions and extra spaces; None if not for the bot.
 
     Returns "" for a message that is for the bot but asks nothing.
     """
     if not (direct or mentions_bot or replies_to_bot):
         return None
-    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+    return " ".join(re.sub(rf"<@!?{bot_id}>", " ", content).split())
 
 
 def replies_to(message: discord.Message, user_id: int) -> bool:

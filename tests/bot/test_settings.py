@@ -132,6 +132,7 @@ def test_example_file_lists_every_setting(repo_root: Path) -> None:
         "QUOTEBOT_MIN_CONFIDENCE",
         "QUOTEBOT_COOLDOWN_SECONDS",
         "QUOTEBOT_MAX_FILE_MB",
+        "QUOTEBOT_ENGINE",
         "DISCORD_API_BASE",
         "DISCORD_GATEWAY_URL",
     ):

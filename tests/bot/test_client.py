@@ -1,0 +1,168 @@
+"""The client: the token messages, custom endpoints, and syncing commands only when they changed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from unittest.mock import AsyncMock
+
+import discord
+import pytest
+import yarl
+from aiohttp import web
+
+from bot.cli import main
+from bot.client import MISSING_TOKEN, REJECTED_TOKEN, Quotebot, configure_endpoints, serve
+from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path
+from bot.index_service import IndexService
+from bot.settings import Secret, Settings
+from index.passage_index import Analyzer, build_index
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.not-a-real-token"
+APPLICATION_ID = 987654321
+
+
+@pytest.fixture(autouse=True)
+def restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test points discord.py at is undone afterwards."""
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    )
+
+
+@pytest.fixture
+def service(make_corpus, builtin_analyzer: Analyzer) -> IndexService:
+    root = make_corpus({"doc.md": "# Doc\n\n" + "Ships sail into the harbour every morning at dawn. " * 6})
+    return IndexService(
+        build_index(root, analyzer=builtin_analyzer), lambda: build_index(root, analyzer=builtin_analyzer)
+    )
+
+
+def test_missing_token_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quotebot run` without a token: one line saying how to set it up and that ask/chat work, exit non-zero."""
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for command in (["run"], ["sync"]):
+        assert main(command) != 0
+        captured = capsys.readouterr()
+        assert captured.err == MISSING_TOKEN + "\n" and captured.out == ""
+    assert "DISCORD_TOKEN" in MISSING_TOKEN and ".env" in MISSING_TOKEN
+    assert "`quotebot ask`" in MISSING_TOKEN and "`quotebot chat`" in MISSING_TOKEN
+
+
+@pytest.mark.asyncio
+async def test_rejected_token_is_one_clear_line_and_never_shown(
+    tmp_path: Path, service: IndexService, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord answering 401 gives one line on stderr and exit 1; the token appears in no output or log."""
+    seen_tokens: list[str] = []
+
+    async def users_me(request: web.Request) -> web.Response:
+        seen_tokens.append(request.headers.get("Authorization", ""))
+        return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+
+    app = web.Application()
+    app.router.add_get("/api/v10/users/@me", users_me)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    settings = Settings(
+        discord_token=Secret(TOKEN), index_dir=tmp_path / "index", api_base=f"http://127.0.0.1:{port}/api/v10"
+    )
+    try:
+        with caplog.at_level(logging.DEBUG):
+            status = await serve(settings, index_service=service, handle_signals=False)
+    finally:
+        await runner.cleanup()
+    captured = capsys.readouterr()
+    assert status == 1
+    assert seen_tokens == [f"Bot {TOKEN}"]  # the request really carried the token...
+    assert captured.err == REJECTED_TOKEN + "\n"  # ...and nothing shows it
+    assert TOKEN not in captured.out + captured.err + caplog.text
+    assert "`quotebot ask`" in REJECTED_TOKEN and "`quotebot chat`" in REJECTED_TOKEN
+
+
+def test_endpoints_untouched_unless_configured() -> None:
+    """Without DISCORD_API_BASE/DISCORD_GATEWAY_URL discord.py keeps its defaults; with them, it uses them."""
+    default_base = discord.http.Route.BASE
+    default_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    configure_endpoints(Settings())
+    assert default_base == discord.http.Route.BASE
+    assert default_gateway == discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    configure_endpoints(Settings(api_base="http://127.0.0.1:9/api/v10", gateway_url="ws://127.0.0.1:9"))
+    assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
+    assert yarl.URL("ws://127.0.0.1:9") == discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+
+
+def test_sync_state_roundtrip(tmp_path: Path) -> None:
+    """Never synced → needed; recorded → not needed; other commands or force → needed; order doesn't matter."""
+    path = state_path(tmp_path)
+    first = commands_fingerprint([{"name": "ask"}, {"name": "help"}])
+    assert first == commands_fingerprint([{"name": "help"}, {"name": "ask"}])
+    assert needs_sync(path, "1/global", first)
+    record_sync(path, "1/global", first)
+    assert not needs_sync(path, "1/global", first)
+    assert needs_sync(path, "1/global", first, force=True)
+    assert needs_sync(path, "1/guild/5", first)
+    assert needs_sync(path, "1/global", commands_fingerprint([{"name": "ask"}]))
+    path.write_text("not json")
+    assert needs_sync(path, "1/global", first)
+
+
+async def start_bot(settings: Settings, service: IndexService, *, force: bool = False) -> tuple[Quotebot, AsyncMock]:
+    """A bot whose setup_hook ran with tree.sync replaced by a mock (no network)."""
+    bot = Quotebot(settings, index_service=service, force_sync=force, application_id=APPLICATION_ID)
+    sync = AsyncMock(side_effect=lambda guild=None: bot.tree.get_commands(guild=guild))
+    bot.tree.sync = sync  # type: ignore[method-assign]
+    await bot.setup_hook()
+    return bot, sync
+
+
+@pytest.mark.asyncio
+async def test_sync_only_when_the_commands_changed(tmp_path: Path, service: IndexService) -> None:
+    """First start syncs globally; a restart with the same commands doesn't; a change or `force` does."""
+    settings = Settings(index_dir=tmp_path / "index")
+    bot, sync = await start_bot(settings, service)
+    assert bot.failed_extensions == []
+    sync.assert_awaited_once_with(guild=None)
+    assert bot.sync_result is not None and bot.sync_result.synced and bot.sync_result.command_count == 6
+    await bot.close()
+
+    bot, sync = await start_bot(settings, service)
+    sync.assert_not_awaited()
+    assert bot.sync_result is not None and not bot.sync_result.synced
+    # The command set changes: one cog fewer.
+    await bot.remove_cog("Sources")
+    result = await bot.sync_commands()
+    sync.assert_awaited_once_with(guild=None)
+    assert result.synced and result.command_count == 5
+    await bot.close()
+
+    bot, sync = await start_bot(settings, service, force=True)
+    sync.assert_awaited_once()
+    await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_dev_guild_gets_the_commands(tmp_path: Path, service: IndexService) -> None:
+    """With a development guild, the commands are copied there and synced to it, not globally."""
+    settings = Settings(index_dir=tmp_path / "index", dev_guild_id=4444)
+    bot, sync = await start_bot(settings, service)
+    (call,) = sync.await_args_list
+    assert call.kwargs["guild"].id == 4444
+    assert {command.name for command in bot.tree.get_commands(guild=discord.Object(4444))} >= {"ask", "reindex"}
+    assert bot.sync_result is not None and bot.sync_result.target == "guild 4444"
+    await bot.close()
+
+
+def test_bot_never_pings_and_needs_no_privileged_intent(tmp_path: Path, service: IndexService) -> None:
+    """The Bot's default allowed mentions are none, and it doesn't ask for message content."""
+    bot = Quotebot(Settings(index_dir=tmp_path), index_service=service)
+    mentions = bot.allowed_mentions
+    assert mentions is not None and mentions.to_dict() == {"parse": []} and not mentions.replied_user
+    assert not bot.intents.message_content and not bot.intents.members and not bot.intents.presences
+    assert bot.intents.dm_messages and bot.intents.guild_messages
