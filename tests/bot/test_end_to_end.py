@@ -1,0 +1,352 @@
+"""End to end: the real quotebot client (unmodified discord.py) against the fake Discord server on loopback.
+
+The bot is configured the way a user would configure it, through DISCORD_API_BASE and DISCORD_GATEWAY_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import pytest_asyncio
+from fake_discord import CallbackType, FakeDiscord, FakeUser
+
+from bot.client import serve
+from bot.replies import MORE_PASSAGES, NOT_FOUND
+from bot.settings import Settings, load_settings
+
+EPHEMERAL = 1 << 6
+FILLER = " The town council met in the old hall that evening to discuss the budget, the roads and the lamps."
+DOCUMENTS = {
+    "harbour.md": "# The harbour\n\nThe lighthouse keeper counted seven ships entering the harbour at dawn."
+    + FILLER * 3
+    + "\n\nBy noon the fishermen had landed a record catch of mackerel and herring in the harbour."
+    + FILLER * 3
+    + "\n\nIn the evening the harbour master closed the harbour gates because a storm was coming."
+    + FILLER * 3,
+    "bakery.md": "# The bakery\n\nThe baker sold sourdough loaves to every fisherman before noon." + FILLER * 3,
+    "notices.md": "# Notices\n\n@everyone the ferry to the island leaves at nine from the pier, <@&123> too."
+    + FILLER * 3,
+}
+
+
+@pytest.fixture(autouse=True)
+def restore_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot points discord.py at the fake server; put the real endpoints back afterwards."""
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    )
+
+
+def environment(server: FakeDiscord, corpus: Path, index_dir: Path, **extra: str) -> dict[str, str]:
+    """The settings a user would put in .env to run quotebot against `server`."""
+    return {
+        "DISCORD_TOKEN": server.token,
+        "DISCORD_API_BASE": server.api_base,
+        "DISCORD_GATEWAY_URL": server.gateway_url,
+        "QUOTEBOT_CORPUS": str(corpus),
+        "QUOTEBOT_INDEX_DIR": str(index_dir),
+        "QUOTEBOT_COOLDOWN_SECONDS": "0",
+        "QUOTEBOT_MIN_CONFIDENCE": "0.3",
+        **extra,
+    }
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings, server: FakeDiscord) -> AsyncIterator[asyncio.Task[int]]:
+    """`serve` (what `quotebot run` does) as a task, until it is READY; cancelled on exit."""
+    task = asyncio.create_task(serve(settings, handle_signals=False))
+    ready = asyncio.ensure_future(server.wait_ready(timeout=30))
+    done, _ = await asyncio.wait({task, ready}, timeout=31, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        ready.cancel()
+        raise AssertionError(f"the bot stopped with status {task.result()} before READY\n{server.summary()}")
+    ready.result()
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+def corpus(make_corpus) -> Path:
+    """Three documents, one with @everyone and a role mention in it."""
+    return make_corpus(DOCUMENTS)
+
+
+@pytest_asyncio.fixture
+async def server() -> AsyncIterator[FakeDiscord]:
+    """A fresh fake Discord for the test."""
+    async with FakeDiscord() as fake:
+        yield fake
+
+
+def embed_of(message: Mapping[str, Any]) -> dict[str, Any]:
+    embeds = message.get("embeds") or []
+    assert len(embeds) == 1, message
+    return embeds[0]
+
+
+def button_ids(message: Mapping[str, Any]) -> dict[str, str]:
+    """Label -> custom_id of the message's buttons."""
+    return {
+        component["label"]: component["custom_id"]
+        for row in message.get("components") or []
+        for component in row.get("components", [])
+        if component.get("type") == 2
+    }
+
+
+async def ask(server: FakeDiscord, question: str, *, user: FakeUser | None = None, **options: Any) -> dict[str, Any]:
+    """Send /ask and return the message the user sees."""
+    interaction = await server.send_slash_command("ask", {"question": question, **options}, user=user)
+    callback = await interaction.wait_response(timeout=10)
+    assert callback.type == CallbackType.DEFERRED_CHANNEL_MESSAGE
+    return await interaction.wait_message(timeout=10)
+
+
+@pytest.mark.asyncio
+async def test_ask_with_an_answer_and_with_none(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """/ask quotes the best passage in bold with its source; an unanswerable question says so."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        synced = await server.wait_commands_synced()
+        assert {command["name"] for command in synced} == {
+            "ask",
+            "passage",
+            "sources",
+            "help",
+            "reindex",
+            "Ask quotebot",
+        }
+        message = await ask(server, "How many ships did the lighthouse keeper count in the harbour?")
+        embed = embed_of(message)
+        assert embed["title"] == "Best answer"
+        assert "**The lighthouse keeper counted seven ships entering the harbour at dawn.**" in embed["description"]
+        assert embed["fields"][0]["value"].startswith("The harbour (harbour.md), passage 1 of ")
+        assert MORE_PASSAGES in button_ids(message)
+
+        nothing = embed_of(await ask(server, "What is the capital of Mongolia?"))
+        assert nothing["description"].startswith(NOT_FOUND)
+
+        private = await ask(server, "What did the baker sell?", private=True)
+        assert private["flags"] & EPHEMERAL
+    assert not server.rejected_requests and not server.unknown_requests
+
+
+@pytest.mark.asyncio
+async def test_more_passages_pages_for_the_asker_only(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """The asker pages to the next passage; someone else pressing the button gets a private refusal."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        message = await ask(server, "What happened in the harbour?", user=server.member)
+        more = button_ids(message)[MORE_PASSAGES]
+
+        stranger = await server.click_button(message, more, user=server.moderator)
+        refusal = await stranger.wait_response(timeout=10)
+        assert refusal.type == CallbackType.CHANNEL_MESSAGE
+        assert refusal.message is not None and refusal.message["flags"] & EPHEMERAL
+        assert "Only the person who asked" in refusal.message["content"]
+
+        press = await server.click_button(message, more, user=server.member)
+        update = await press.wait_response(timeout=10)
+        assert update.type == CallbackType.UPDATE_MESSAGE
+        assert update.message is not None
+        paged = embed_of(update.message)
+        assert paged["title"].startswith("Also relevant (2 of ")
+        assert paged["description"] != embed_of(message)["description"]
+
+
+@pytest.mark.asyncio
+async def test_mention_dm_and_follow_up(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """A mention, a DM and a reply to the bot's answer are each answered as a reply, pinging nobody."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        mention = await server.send_mention("what did the baker sell?")
+        answer = await mention.wait_reply(timeout=10)
+        assert "bakery.md" in embed_of(answer)["fields"][0]["value"]
+        assert answer["message_reference"]["message_id"] == str(mention.id)
+
+        follow_up = await server.send_reply("and when does the ferry leave?", answer)
+        follow_answer = await follow_up.wait_reply(timeout=10)
+        assert "notices.md" in embed_of(follow_answer)["fields"][0]["value"]
+
+        dm = await server.send_dm("how many ships entered the harbour?")
+        dm_answer = await dm.wait_reply(timeout=10)
+        assert "harbour.md" in embed_of(dm_answer)["fields"][0]["value"]
+
+        # A plain message that doesn't mention the bot gets nothing (and has no content for it anyway).
+        mark = server.mark()
+        await server.send_message("what did the baker sell?")
+        await asyncio.sleep(0.3)
+        assert server.bot_messages(after=mark) == []
+
+    for request in server.requests_for("create_message"):
+        assert request.json["allowed_mentions"]["parse"] == []
+        assert request.json["allowed_mentions"].get("replied_user") is False
+
+
+@pytest.mark.asyncio
+async def test_context_menu_asks_the_message(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """ "Ask quotebot" on a message answers its text."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        await server.wait_commands_synced()
+        target = await server.send_message("who counted the ships entering the harbour?", author=server.owner)
+        interaction = await server.send_message_command("Ask quotebot", target)
+        message = await interaction.wait_message(timeout=10)
+        assert "harbour.md" in embed_of(message)["fields"][0]["value"]
+
+
+@pytest.mark.asyncio
+async def test_passage_with_autocomplete(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """Autocomplete offers the matching documents; /passage then shows the chosen passage in full."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        await server.wait_commands_synced()
+        typing = await server.send_autocomplete("passage", {"document": "harb", "number": 1}, "document")
+        choices = await typing.wait_choices(timeout=10)
+        assert [choice["value"] for choice in choices] == ["harbour.md"]
+        interaction = await server.send_slash_command("passage", {"document": choices[0]["value"], "number": 3})
+        message = await interaction.wait_message(timeout=10)
+        embed = embed_of(message)
+        assert "harbour master closed the harbour gates" in embed["description"]
+        assert embed["fields"][0]["value"] == "harbour.md, passage 3 of 3"
+
+        bad = await server.send_slash_command("passage", {"document": "harbour.md", "number": 9})
+        refusal = await bad.wait_message(timeout=10)
+        assert refusal["flags"] & EPHEMERAL and "passages 1 to 3, not 9" in embed_of(refusal)["description"]
+
+
+@pytest.mark.asyncio
+async def test_reindex_by_moderator_while_answering_and_refused_for_member(
+    server: FakeDiscord, corpus: Path, tmp_path: Path
+) -> None:
+    """A moderator's /reindex runs while questions keep being answered; a plain member is refused."""
+    helpers = await server.add_role("Helpers")  # no Manage Server: a moderator only through the setting
+    helper = server.add_member("helper", role_ids=[helpers.id])
+    settings = load_settings(
+        environment(server, corpus, tmp_path / "index", QUOTEBOT_MODERATOR_ROLE_IDS=str(helpers.id))
+    )
+    async with running_bot(settings, server):
+        refused = await server.send_slash_command("reindex", user=server.member)
+        refusal = await refused.wait_message(timeout=10)
+        assert refusal["flags"] & EPHEMERAL and "Only moderators" in embed_of(refusal)["description"]
+
+        (corpus / "bakery.md").write_text("# The bakery\n\nThe baker now sells rye bread and pretzels." + FILLER * 3)
+        (corpus / "comet.md").write_text("# Comet\n\nA comet was seen over the bay for three nights." + FILLER * 3)
+        reindex = await server.send_slash_command("reindex", user=server.moderator)
+        questions = [
+            await server.send_slash_command("ask", {"question": "How many ships did the keeper count?"})
+            for _ in range(3)
+        ]
+        report = embed_of(await reindex.wait_message(timeout=20))
+        for question in questions:
+            assert "harbour.md" in embed_of(await question.wait_message(timeout=20))["fields"][0]["value"]
+        fields = {field["name"]: field["value"] for field in report["fields"]}
+        assert report["title"] == "Index refreshed"
+        assert fields["Added (1)"] == "comet.md" and fields["Changed (1)"] == "bakery.md"
+        assert fields["Removed (0)"] == "none"
+
+        after = embed_of(await ask(server, "When was the comet seen over the bay?"))
+        assert "comet.md" in after["fields"][0]["value"]
+
+        by_role = await server.send_slash_command("reindex", user=helper)
+        assert embed_of(await by_role.wait_message(timeout=20))["title"] == "Index refreshed"
+
+
+@pytest.mark.asyncio
+async def test_everyone_in_a_document_pings_nobody(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """A document with @everyone: the captured request has no allowed mentions and no raw @everyone."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        mark = len(server.requests)
+        message = await ask(server, "When does the ferry to the island leave?")
+        assert "notices.md" in embed_of(message)["fields"][0]["value"]
+        mention = await server.send_mention("when does the ferry to the island leave?")
+        await mention.wait_reply(timeout=10)
+    bodies = [request for request in server.requests[mark:] if request.message_body]
+    assert bodies, server.summary()
+    for request in bodies:
+        body = request.message_body or {}
+        assert body["allowed_mentions"]["parse"] == [], request
+        text = json.dumps(body, ensure_ascii=False)
+        assert "@everyone" not in text and "<@&123>" not in text
+    assert any("island" in json.dumps(request.message_body) for request in bodies)
+
+
+@pytest.mark.asyncio
+async def test_gateway_drop_then_resume_and_keep_answering(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """The gateway drops the connection; the bot resumes the session and still answers."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        await ask(server, "What did the baker sell?")
+        identifies = server.identify_count
+        connection = await server.drop_connection(timeout=20)
+        assert connection is not None and connection.resumed
+        assert server.identify_count == identifies  # a resume, not a new session
+        message = await ask(server, "What did the baker sell?")
+        assert "bakery.md" in embed_of(message)["fields"][0]["value"]
+        mention = await server.send_mention("how many ships entered the harbour?")
+        assert "harbour.md" in embed_of(await mention.wait_reply(timeout=10))["fields"][0]["value"]
+
+
+@pytest.mark.asyncio
+async def test_commands_sync_once_then_only_on_change(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """The first start syncs to the dev guild; a restart with the same commands doesn't sync again."""
+    env = environment(server, corpus, tmp_path / "index", QUOTEBOT_DEV_GUILD_ID=str(server.guild_id))
+    settings = load_settings(env)
+    async with running_bot(settings, server):
+        await server.wait_commands_synced(server.guild_id)
+    assert len(server.requests_for("put_guild_commands")) == 1
+    assert server.requests_for("put_global_commands") == []
+    async with running_bot(settings, server):
+        await ask(server, "What did the baker sell?")
+    assert len(server.requests_for("put_guild_commands")) == 1
+
+
+@pytest.mark.asyncio
+async def test_quotebot_sync_and_sigterm_in_a_real_process(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """`quotebot sync` forces a sync and exits 0; `quotebot run` answers, then shuts down cleanly on SIGTERM."""
+    env = {**os.environ, **environment(server, corpus, tmp_path / "index")}
+    env["PYTHONUNBUFFERED"] = "1"
+    command = [sys.executable, "-m", "bot"]
+    sync = await asyncio.create_subprocess_exec(
+        *command, "sync", env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(sync.communicate(), 60)
+    assert sync.returncode == 0, err.decode()
+    assert b"synced 6 commands (global)" in out
+    assert len(server.requests_for("put_global_commands")) == 1
+    assert server.gateway_connections == []  # sync only: no gateway session
+    assert server.token.encode() not in out + err
+
+    run = await asyncio.create_subprocess_exec(
+        *command, "run", env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await server.wait_ready(timeout=60)
+        message = await ask(server, "What did the baker sell?")
+        assert "bakery.md" in embed_of(message)["fields"][0]["value"]
+        assert len(server.requests_for("put_global_commands")) == 1  # unchanged since `quotebot sync`
+        run.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(run.communicate(), 30)
+    finally:
+        if run.returncode is None:
+            run.kill()
+            await run.wait()
+    assert run.returncode == 0, err.decode()
+    assert b"SIGTERM received: shutting down" in err
+    assert b"Traceback" not in err and server.token.encode() not in out + err
