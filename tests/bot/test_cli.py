@@ -1,0 +1,505 @@
+"""The `quotebot` command line: the --json contract, batch mode, the index commands and every bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import index.store
+from bot.cli import main
+from index.answers import MAX_QUESTION_CHARS
+from index.documents import DEFAULT_MAX_FILE_MB
+
+TOP_KEYS = {"question", "found", "confidence", "passages"}
+PASSAGE_KEYS = {"doc", "title", "passage", "start", "end", "text", "quote", "score"}
+ERROR_KEYS = {"question", "found", "error", "passages"}
+BLINKEN = "Who did Blinken meet in Saudi Arabia?"
+UNKNOWN_WORDS = "zebra saxophone quantum origami"
+
+
+@dataclass
+class Run:
+    """What one command printed, and its exit status."""
+
+    code: int
+    out: str
+    err: str
+
+    def json_lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run `quotebot` in this process, from a tmp folder (so no .env is read), with optional stdin."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+
+    def run(*argv: str, stdin: str | None = None) -> Run:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def build_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Records every index build done by open_index."""
+    calls: list[Path] = []
+    real_build = index.store.build_index
+
+    def counting_build(corpus: Path, **options: Any):
+        calls.append(corpus)
+        return real_build(corpus, **options)
+
+    monkeypatch.setattr(index.store, "build_index", counting_build)
+    return calls
+
+
+def read_text(path: Path) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def check_contract(answer: dict[str, Any], corpus: Path) -> None:
+    """The public --json contract: exact keys, types, spans into the document as read, quote inside text."""
+    assert set(answer) == TOP_KEYS
+    assert isinstance(answer["question"], str)
+    assert isinstance(answer["found"], bool)
+    assert isinstance(answer["confidence"], float | int) and not isinstance(answer["confidence"], bool)
+    assert 0 <= answer["confidence"] <= 1
+    assert isinstance(answer["passages"], list)
+    if not answer["found"]:
+        assert answer["passages"] == []
+    for passage in answer["passages"]:
+        assert set(passage) == PASSAGE_KEYS
+        for key in ("doc", "title", "text", "quote"):
+            assert isinstance(passage[key], str), key
+        for key in ("passage", "start", "end"):
+            assert isinstance(passage[key], int) and not isinstance(passage[key], bool), key
+        assert isinstance(passage["score"], float | int) and passage["score"] > 0
+        assert passage["passage"] >= 1
+        document_path = corpus / passage["doc"] if corpus.is_dir() else corpus
+        document = read_text(document_path)
+        assert document[passage["start"] : passage["end"]] == passage["text"]
+        assert passage["quote"]
+        assert passage["quote"] in passage["text"]
+    scores = [passage["score"] for passage in answer["passages"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def only_error_line(run: Run) -> str:
+    """The single `quotebot: error:` line of stderr; there is no traceback."""
+    assert "Traceback" not in run.err
+    errors = [line for line in run.err.splitlines() if line.startswith("quotebot: error:")]
+    assert len(errors) == 1, run.err
+    return errors[0]
+
+
+# --- the JSON contract ---------------------------------------------------------------------------
+
+
+def test_json_answer_on_bundled_article(cli, repo_root: Path) -> None:
+    """The default corpus answers the README's question, following the contract, passage 1-based."""
+    run = cli("ask", "--json", BLINKEN)
+    assert run.code == 0, run.err
+    (answer,) = run.json_lines()
+    check_contract(answer, repo_root / "corpus")
+    assert answer["question"] == BLINKEN
+    assert answer["found"] is True
+    assert answer["passages"][0]["doc"] == "article.txt"
+    assert "Saudi Arabia" in answer["passages"][0]["quote"]
+
+
+def test_json_spans_in_crlf_and_nested_documents(cli, make_corpus) -> None:
+    """Offsets are into the document as read with universal newlines, also for CRLF files in subfolders."""
+    corpus = make_corpus(
+        {
+            "news/crlf.txt": "# Talks\r\n\r\nMediators in Doha met on Oct. 1 to discuss the hostage deal.\r\n"
+            "Read more\r\n\r\nThe U.S. envoy said the cease-fire talks would resume next week.\r\n",
+            "notes.md": "# Notes\n\nQatar and Egypt host the ceasefire negotiations.\n",
+        }
+    )
+    run = cli("ask", "--json", "--corpus", str(corpus), "--top-k", "5", "ceasefire talks Doha hostage deal")
+    assert run.code == 0, run.err
+    (answer,) = run.json_lines()
+    check_contract(answer, corpus)
+    assert answer["found"]
+    assert {passage["doc"] for passage in answer["passages"]} <= {"news/crlf.txt", "notes.md"}
+    assert all("Read more" not in passage["text"] for passage in answer["passages"])
+
+
+def test_passage_number_is_one_based_within_its_document(cli, make_corpus) -> None:
+    """`passage` counts from 1 in each document: the first paragraph of a document is passage 1."""
+    paragraph = "Filler paragraph about weather and rain in the hills, long enough to stand alone. " * 3
+    corpus = make_corpus(
+        {
+            "a.txt": f"{paragraph}\n\n{paragraph}\n\nThe quokka summit opened in Perth on Monday. {paragraph}\n",
+            "b.txt": "The walrus treaty was signed in Oslo. " + paragraph + "\n",
+        }
+    )
+    (quokka,) = cli("ask", "--json", "--corpus", str(corpus), "quokka summit Perth").json_lines()
+    (walrus,) = cli("ask", "--json", "--corpus", str(corpus), "walrus treaty Oslo").json_lines()
+    assert (quokka["passages"][0]["doc"], quokka["passages"][0]["passage"]) == ("a.txt", 3)
+    assert (walrus["passages"][0]["doc"], walrus["passages"][0]["passage"]) == ("b.txt", 1)
+    check_contract(quokka, corpus)
+    check_contract(walrus, corpus)
+
+
+@pytest.mark.parametrize("question", [UNKNOWN_WORDS, "the of and ???", "🙂🎉"])
+def test_json_not_found(cli, question: str, repo_root: Path) -> None:
+    """Questions with nothing to match say found: false with no passages, exit 0."""
+    run = cli("ask", "--json", question)
+    assert run.code == 0, run.err
+    (answer,) = run.json_lines()
+    check_contract(answer, repo_root / "corpus")
+    assert answer["found"] is False
+    assert answer["passages"] == []
+
+
+def test_top_k_limits_passages(cli) -> None:
+    """--top-k 1 gives one passage at most."""
+    (answer,) = cli("ask", "--json", "--top-k", "1", BLINKEN).json_lines()
+    assert len(answer["passages"]) == 1
+
+
+def test_min_confidence_one_refuses_partial_matches(cli) -> None:
+    """--min-confidence 1 refuses a question half made of words the corpus lacks."""
+    (answer,) = cli("ask", "--json", "--min-confidence", "1", f"Blinken {UNKNOWN_WORDS}").json_lines()
+    assert answer["found"] is False
+
+
+def test_text_output_shows_quote_source_and_passage_number(cli) -> None:
+    """Without --json: the quote in bold, the passage, its source and "passage n of m"."""
+    run = cli("ask", BLINKEN)
+    assert run.code == 0, run.err
+    assert "**" in run.out
+    assert "(article.txt), passage " in run.out
+    assert " of " in run.out
+    assert "Saudi Arabia" in run.out
+
+
+# --- batch mode ----------------------------------------------------------------------------------
+
+
+def test_batch_answers_every_line_building_once(cli, build_calls: list[Path], repo_root: Path) -> None:
+    """Questions from stdin (blank lines ignored) each get one JSON line, in order; the index is built once."""
+    questions = [BLINKEN, "Where is Tyre?", UNKNOWN_WORDS, "What did Blinken say about Iran?"]
+    run = cli("ask", "--json", stdin="\n".join([questions[0], "", *questions[1:], "   "]) + "\n")
+    assert run.code == 0, run.err
+    answers = run.json_lines()
+    assert [answer["question"] for answer in answers] == questions
+    for answer in answers:
+        check_contract(answer, repo_root / "corpus")
+    assert len(build_calls) == 1
+
+
+def test_second_batch_run_loads_the_saved_index(cli, build_calls: list[Path], index_dir: Path) -> None:
+    """A second run finds the saved index current and loads it instead of rebuilding."""
+    first = cli("ask", "--json", "-", stdin=f"{BLINKEN}\n")
+    assert len(build_calls) == 1
+    saved = list(index_dir.glob("*.json"))
+    assert len(saved) == 1
+    second = cli("ask", "--json", "-", stdin=f"{BLINKEN}\n")
+    assert len(build_calls) == 1
+    assert second.json_lines() == first.json_lines()
+    assert "warning" not in second.err
+
+
+def test_batch_too_long_question_is_an_error_line(cli) -> None:
+    """In a batch, a too-long question gets an error object and exit 1, the others are still answered."""
+    long_question = "war " * MAX_QUESTION_CHARS
+    run = cli("ask", "--json", stdin=f"{BLINKEN}\n{long_question}\nWhere is Tyre?\n")
+    assert run.code == 1
+    first, error, third = run.json_lines()
+    assert first["found"] and third["found"]
+    assert set(error) == ERROR_KEYS
+    assert error["found"] is False and error["passages"] == []
+    assert "too long" in error["error"]
+    assert "question 2" in only_error_line(run)
+
+
+def test_batch_text_output(cli) -> None:
+    """Batch without --json prints each question followed by its answer."""
+    run = cli("ask", stdin=f"{BLINKEN}\n{UNKNOWN_WORDS}\n")
+    assert run.code == 0
+    assert f"Q: {BLINKEN}" in run.out
+    assert f"Q: {UNKNOWN_WORDS}" in run.out
+    assert run.out.index(BLINKEN) < run.out.index(UNKNOWN_WORDS)
+
+
+# --- index commands ------------------------------------------------------------------------------
+
+
+def test_index_build_then_info_then_ask_loads(cli, make_corpus, build_calls: list[Path], index_dir: Path) -> None:
+    """`index build` saves, `index info` describes it as current, and `ask` then loads it."""
+    corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n", "b.md": "# Tyre\n\nStrikes hit the port.\n"})
+    built = cli("index", "build", "--corpus", str(corpus))
+    assert built.code == 0, built.err
+    assert "indexed 2 document(s)" in built.out
+    assert len(build_calls) == 1
+    info = cli("index", "info", "--corpus", str(corpus))
+    assert info.code == 0, info.err
+    assert "current" in info.out
+    assert "documents:   2" in info.out
+    assert "a.txt" in info.out and "b.md" in info.out
+    assert "vocabulary:" in info.out and "built:" in info.out
+    assert str(index_dir) in info.out
+    asked = cli("ask", "--json", "--corpus", str(corpus), "Who met the prince?")
+    assert asked.code == 0
+    assert len(build_calls) == 1
+
+
+def test_index_info_reports_stale(cli, make_corpus) -> None:
+    """After an added document, `index info` says the saved index is stale."""
+    corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n"})
+    cli("index", "build", "--corpus", str(corpus))
+    (corpus / "new.txt").write_text("A new document.", encoding="utf-8")
+    info = cli("index", "info", "--corpus", str(corpus))
+    assert info.code == 0
+    assert "stale" in info.out
+
+
+def test_index_info_without_index(cli, make_corpus) -> None:
+    """`index info` before any build says so, exit 1."""
+    corpus = make_corpus({"a.txt": "Text."})
+    run = cli("index", "info", "--corpus", str(corpus))
+    assert run.code == 1
+    assert "index build" in only_error_line(run)
+
+
+def test_corrupt_saved_index_is_rebuilt_with_a_warning(cli, index_dir: Path) -> None:
+    """A garbage index file makes `ask` warn and rebuild, not crash."""
+    cli("ask", "--json", BLINKEN)
+    (saved,) = index_dir.glob("*.json")
+    saved.write_bytes(b"\x00garbage")
+    run = cli("ask", "--json", BLINKEN)
+    assert run.code == 0
+    assert "quotebot: warning: rebuilding the index" in run.err
+    assert run.json_lines()[0]["found"]
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+def test_missing_corpus(cli, tmp_path: Path) -> None:
+    """A corpus path that doesn't exist: one clear line naming it, exit 1."""
+    missing = tmp_path / "no-such-folder"
+    run = cli("ask", "--corpus", str(missing), BLINKEN)
+    assert run.code == 1
+    line = only_error_line(run)
+    assert "not found" in line and str(missing) in line
+    assert run.out == ""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, "no .txt or .md documents"),
+        ({"a.txt": "", "b.md": "\n\n   \n"}, "no usable documents"),
+        ({"only.txt": "Read more\nSubscribe to our newsletter\nShare this article\n"}, "no text to index"),
+    ],
+    ids=["empty folder", "empty files", "only furniture"],
+)
+def test_empty_corpus(cli, make_corpus, files: dict[str, str], expected: str) -> None:
+    """An empty corpus: one clear line, exit 1."""
+    corpus = make_corpus(files)
+    run = cli("ask", "--corpus", str(corpus), BLINKEN)
+    assert run.code == 1
+    assert expected in only_error_line(run)
+
+
+def test_non_utf8_only_document(cli, make_corpus) -> None:
+    """A corpus whose only file isn't UTF-8: the error names it."""
+    corpus = make_corpus({"latin.txt": "Caf\xe9 cr\xe8me in Doha".encode("latin-1")})
+    run = cli("ask", "--corpus", str(corpus), "cafe")
+    assert run.code == 1
+    line = only_error_line(run)
+    assert "latin.txt" in line and "UTF-8" in line
+
+
+def test_non_utf8_file_is_skipped_with_a_warning(cli, make_corpus) -> None:
+    """A non-UTF-8 file beside good ones is skipped with a warning naming it; the answer still comes."""
+    corpus = make_corpus(
+        {"good.txt": "Blinken met the prince in Riyadh.\n", "latin.txt": "Caf\xe9 in Doha".encode("latin-1")}
+    )
+    run = cli("ask", "--json", "--corpus", str(corpus), "Who met the prince in Riyadh?")
+    assert run.code == 0
+    assert "Traceback" not in run.err
+    warnings = [line for line in run.err.splitlines() if line.startswith("quotebot: warning:")]
+    assert any("latin.txt" in line and "UTF-8" in line for line in warnings)
+    (answer,) = run.json_lines()
+    assert answer["found"]
+    check_contract(answer, corpus)
+
+
+def test_binary_file(cli, make_corpus) -> None:
+    """A binary file is named as binary: an error when alone, a warning beside good documents."""
+    alone = make_corpus({"blob.txt": bytes(range(256)) * 4})
+    run = cli("ask", "--corpus", str(alone), "anything")
+    assert run.code == 1
+    assert "blob.txt is a binary file" in only_error_line(run)
+    mixed = make_corpus({"blob.txt": bytes(range(256)) * 4, "good.md": "Blinken met the prince.\n"})
+    run = cli("ask", "--corpus", str(mixed), "Who met the prince in Riyadh?")
+    assert run.code == 0
+    assert "blob.txt is a binary file" in run.err
+
+
+def _sparse_file(path: Path, megabytes: int) -> None:
+    with open(path, "wb") as file:
+        file.truncate(megabytes * 1_000_000)
+
+
+def test_fifty_megabyte_file(cli, make_corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 50 MB file is over the documented limit: named with the limit and its setting, without reading it."""
+    assert DEFAULT_MAX_FILE_MB < 50
+    corpus = make_corpus({})
+    _sparse_file(corpus / "huge.txt", 50)
+    run = cli("ask", "--corpus", str(corpus), "anything")
+    assert run.code == 1
+    line = only_error_line(run)
+    assert "huge.txt" in line and "QUOTEBOT_MAX_FILE_MB" in line
+
+    (corpus / "good.txt").write_text("Blinken met the prince in Riyadh.\n", encoding="utf-8")
+    run = cli("ask", "--json", "--corpus", str(corpus), "Who met the prince in Riyadh?")
+    assert run.code == 0
+    assert "huge.txt" in run.err and "QUOTEBOT_MAX_FILE_MB" in run.err
+    assert run.json_lines()[0]["found"]
+
+    monkeypatch.setenv("QUOTEBOT_MAX_FILE_MB", "60")
+    run = cli("ask", "--json", "--corpus", str(corpus), "Who met the prince in Riyadh?")
+    assert run.code == 0
+    assert "QUOTEBOT_MAX_FILE_MB" not in run.err
+    assert "huge.txt is a binary file" in run.err  # read now: a sparse file is all NUL bytes
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\t\n"])
+def test_empty_question(cli, question: str, build_calls: list[Path]) -> None:
+    """An empty or blank question: one clear line, exit 2, and no index is built for it."""
+    run = cli("ask", question)
+    assert run.code == 2
+    assert "the question is empty" in only_error_line(run)
+    assert build_calls == []
+
+
+def test_absurdly_long_question(cli, build_calls: list[Path]) -> None:
+    """A question over the limit: one clear line giving the limit, exit 2."""
+    run = cli("ask", "Blinken " * MAX_QUESTION_CHARS)
+    assert run.code == 2
+    line = only_error_line(run)
+    assert "too long" in line and str(MAX_QUESTION_CHARS) in line
+    assert build_calls == []
+
+
+def test_bad_setting(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unusable setting names the variable in one line, exit 2."""
+    monkeypatch.setenv("QUOTEBOT_TOP_K", "lots")
+    run = cli("ask", BLINKEN)
+    assert run.code == 2
+    assert "QUOTEBOT_TOP_K" in only_error_line(run)
+
+
+@pytest.mark.parametrize("option", [["--top-k", "0"], ["--top-k", "x"], ["--min-confidence", "2"]])
+def test_bad_option_value(cli, option: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse rejects bad option values with its usage message and exit 2."""
+    with pytest.raises(SystemExit) as raised:
+        cli("ask", *option, BLINKEN)
+    assert raised.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_no_command_prints_help(cli) -> None:
+    """`quotebot` alone prints help on stderr and exits 2."""
+    run = cli()
+    assert run.code == 2
+    assert "usage:" in run.err
+
+
+# --- real processes ------------------------------------------------------------------------------
+
+
+def _run(command: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ)
+    environment.pop("NLTK_DATA", None)
+    return subprocess.run(
+        command, input=stdin, capture_output=True, text=True, cwd=cwd, env=environment, timeout=120, check=False
+    )
+
+
+def _quotebot_script() -> str:
+    script = shutil.which("quotebot") or str(Path(sys.executable).with_name("quotebot"))
+    assert Path(script).exists(), "the quotebot console script isn't installed: pip install -e '.[test]'"
+    return script
+
+
+def test_python_m_bot_batch_answers_every_line(tmp_path: Path, repo_root: Path) -> None:
+    """`python -m bot ask --json` with questions on stdin: one JSON line each, exit 0."""
+    result = _run([sys.executable, "-m", "bot", "ask", "--json"], tmp_path, stdin=f"{BLINKEN}\nWhere is Tyre?\n")
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [answer["question"] for answer in answers] == [BLINKEN, "Where is Tyre?"]
+    for answer in answers:
+        check_contract(answer, repo_root / "corpus")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (["ask", "--corpus", "does/not/exist", BLINKEN], 1, "corpus not found"),
+        (["ask", "   "], 2, "the question is empty"),
+        (["ask", "x" * (MAX_QUESTION_CHARS + 1)], 2, "too long"),
+    ],
+)
+def test_console_script_bad_input_has_no_traceback(
+    tmp_path: Path, arguments: list[str], code: int, message: str
+) -> None:
+    """The installed `quotebot` script: one error line, the documented exit status, no traceback."""
+    result = _run([_quotebot_script(), *arguments], tmp_path)
+    assert result.returncode == code
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [line for line in result.stderr.strip().splitlines() if line]
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_python_m_bot_non_utf8_corpus(tmp_path: Path, make_corpus) -> None:
+    """`python -m bot` on a corpus with only a Latin-1 file: exit 1, the file named, no traceback."""
+    corpus = make_corpus({"latin.txt": "Caf\xe9".encode("latin-1")})
+    result = _run([sys.executable, "-m", "bot", "ask", "--corpus", str(corpus), "cafe"], tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "latin.txt" in result.stderr
+
+
+def test_ask_never_imports_discord(run_python, tmp_path: Path) -> None:
+    """Answering from the terminal (and the index commands) doesn't import discord."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from bot.cli import main
+        codes = [main(["ask", "--json", {BLINKEN!r}]), main(["index", "build"]), main(["index", "info"])]
+        assert codes == [0, 0, 0], codes
+        loaded = sorted(name for name in sys.modules if name == "discord" or name.startswith("discord."))
+        print("discord modules:", loaded)
+        """
+    )
+    result = run_python(code, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "discord modules: []" in result.stdout

@@ -1,0 +1,153 @@
+"""Reading a corpus: which files are documents, their ids, titles and text, and what gets skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from index.documents import DEFAULT_MAX_FILE_MB, document_title, load_corpus, title_from_filename
+from index.errors import CorpusError
+
+
+def test_folder_is_searched_recursively_for_txt_and_md(make_corpus) -> None:
+    """Nested .txt and .md files are documents, with ids relative to the corpus; other files and hidden ones aren't."""
+    corpus = make_corpus(
+        {
+            "a.txt": "Alpha text.",
+            "sub/b.md": "Beta text.",
+            "sub/deeper/c.TXT": "Gamma text.",
+            "notes.pdf": "not a document",
+            ".hidden.txt": "hidden",
+            ".git/d.txt": "hidden folder",
+        }
+    )
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt", "sub/b.md", "sub/deeper/c.TXT"]
+    assert load.skipped == []
+
+
+def test_single_file_is_a_corpus(make_corpus) -> None:
+    """A file given directly is the whole corpus, its id is its name."""
+    corpus = make_corpus({"only.txt": "Just this."})
+    load = load_corpus(corpus / "only.txt")
+    assert [document.doc_id for document in load.documents] == ["only.txt"]
+
+
+def test_text_matches_open_with_universal_newlines(make_corpus) -> None:
+    """Document.text is exactly what open(path, encoding="utf-8").read() returns, CRLF and lone CR included."""
+    raw = "\ufeffTitle line\r\nSecond “line” — Iran’s\r\n\r\nThird\rFourth\n"
+    corpus = make_corpus({"crlf.txt": raw})
+    document = load_corpus(corpus).documents[0]
+    with open(corpus / "crlf.txt", encoding="utf-8") as file:
+        assert document.text == file.read()
+    assert "\r" not in document.text
+    assert document.sha256 == hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    assert document.size == len(raw.encode("utf-8"))
+
+
+def test_title_is_first_markdown_heading() -> None:
+    """ATX and setext headings give the title; the first one wins."""
+    assert document_title("intro\n\n## Second level  ##\n# First\n", "x.md") == "Second level"
+    assert document_title("My Setext Title\n===\n\ntext", "x.md") == "My Setext Title"
+    assert document_title("\ufeff# With BOM\n", "x.md") == "With BOM"
+
+
+def test_title_falls_back_to_file_name() -> None:
+    """Without a heading, the title comes from the file name."""
+    assert document_title("plain text, no heading", "guides/getting_started.md") == "Getting started"
+    assert title_from_filename("ceasefire-talks_2024.txt") == "Ceasefire talks 2024"
+    # A list under a line isn't a setext heading.
+    assert document_title("- item\n---\n", "some-notes.txt") == "Some notes"
+
+
+def test_missing_corpus_raises_corpus_error(tmp_path: Path) -> None:
+    """A path that doesn't exist is a CorpusError naming it."""
+    missing = tmp_path / "nowhere"
+    with pytest.raises(CorpusError, match="not found") as raised:
+        load_corpus(missing)
+    assert str(missing) in str(raised.value)
+
+
+def test_empty_folder_raises_corpus_error(make_corpus) -> None:
+    """A folder without documents is a CorpusError."""
+    corpus = make_corpus({"image.png": b"\x89PNG"})
+    with pytest.raises(CorpusError, match=r"no \.txt or \.md documents"):
+        load_corpus(corpus)
+
+
+def test_folder_of_empty_files_raises_corpus_error(make_corpus) -> None:
+    """Only empty or blank documents: a CorpusError that names them."""
+    corpus = make_corpus({"a.txt": "", "b.md": "  \n\n\t\n"})
+    with pytest.raises(CorpusError, match="no usable documents") as raised:
+        load_corpus(corpus)
+    assert "a.txt" in str(raised.value)
+    assert "b.md" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_non_utf8_file_is_named_and_skipped(make_corpus) -> None:
+    """A Latin-1 file is skipped with a warning naming it, the others are read."""
+    corpus = make_corpus({"good.txt": "Fine text.", "latin1.txt": "Caf\xe9 cr\xe8me".encode("latin-1")})
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["good.txt"]
+    assert [item.doc_id for item in load.skipped] == ["latin1.txt"]
+    assert any("latin1.txt" in warning and "UTF-8" in warning for warning in load.warnings)
+
+
+def test_only_non_utf8_file_raises_corpus_error_naming_it(make_corpus) -> None:
+    """When the only document isn't UTF-8, the error names it."""
+    corpus = make_corpus({"latin1.txt": b"\xff\xfe caf\xe9"})
+    with pytest.raises(CorpusError, match=r"latin1\.txt is not UTF-8"):
+        load_corpus(corpus)
+
+
+def test_binary_file_is_skipped(make_corpus) -> None:
+    """A file with NUL bytes is called binary and skipped."""
+    corpus = make_corpus({"good.md": "Fine.", "blob.txt": b"\x00\x01\x02binary\x00" * 10})
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["good.md"]
+    assert "blob.txt is a binary file" in load.skipped[0].reason
+
+
+def test_file_over_size_limit_is_skipped_without_reading(make_corpus) -> None:
+    """A sparse 50 MB file is over the default limit: skipped with a message naming the limit and its setting."""
+    corpus = make_corpus({"good.txt": "Fine."})
+    big = corpus / "big.txt"
+    with open(big, "wb") as file:
+        file.truncate(50 * 1_000_000)  # sparse: instant to create, no disk used
+    assert DEFAULT_MAX_FILE_MB < 50
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["good.txt"]
+    (reason,) = [item.reason for item in load.skipped]
+    assert "big.txt" in reason
+    assert "QUOTEBOT_MAX_FILE_MB" in reason
+    assert f"{DEFAULT_MAX_FILE_MB:.0f} MB" in reason
+
+
+def test_size_limit_is_configurable(make_corpus) -> None:
+    """A smaller max_file_mb skips a file a larger one accepts."""
+    corpus = make_corpus({"a.txt": "x" * 3000, "b.txt": "small"})
+    assert [d.doc_id for d in load_corpus(corpus, max_file_mb=0.002).documents] == ["b.txt"]
+    assert [d.doc_id for d in load_corpus(corpus, max_file_mb=1).documents] == ["a.txt", "b.txt"]
+
+
+def test_symlink_loop_lists_each_document_once(make_corpus) -> None:
+    """A link back to an enclosing folder doesn't repeat its documents."""
+    corpus = make_corpus({"a.txt": "Alpha.", "sub/b.txt": "Beta."})
+    try:
+        os.symlink(corpus, corpus / "sub" / "loop")
+    except OSError as error:  # pragma: no cover - platforms without symlinks
+        pytest.fail(f"can't create a symlink here: {error}")
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt", "sub/b.txt"]
+
+
+def test_mtime_and_size_recorded(make_corpus) -> None:
+    """Each document records its file's size and modification time, for staleness checks."""
+    corpus = make_corpus({"a.txt": "Some words here."})
+    stat = (corpus / "a.txt").stat()
+    document = load_corpus(corpus).documents[0]
+    assert (document.size, document.mtime_ns) == (stat.st_size, stat.st_mtime_ns)

@@ -1,0 +1,353 @@
+"""Persisted indexes: round-trip, corruption, atomic writes, staleness, and no pickle anywhere."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.errors import CorpusError
+from index.passage_index import Analyzer, PassageIndex
+from index.sentences import SentenceSplitter
+from index.store import (
+    FORMAT_VERSION,
+    default_index_dir,
+    index_path,
+    load_index,
+    open_index,
+    save_index,
+    write_atomically,
+)
+from index.tokens import Tokenizer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+ARTICLE = (
+    "# Blinken in the Middle East\n\n"
+    "Blinken landed in the Middle East on a trip aimed at reviving diplomatic efforts to end the Gaza war.\n"
+    "After meeting Netanyahu, Blinken traveled to Saudi Arabia, where he met Foreign Minister Prince Faisal.\n"
+    "- Also Read: Something Else Entirely\n"
+    "Heavy Israeli air strikes hit the port of Tyre in south Lebanon as smoke billowed above buildings.\n"
+)
+NOTES = "Hezbollah and Israel exchanged fire across the border.\n\nThe cease-fire talks stalled in Doha.\n"
+QUESTIONS = [
+    "Who did Blinken meet in Saudi Arabia?",
+    "Where did air strikes hit?",
+    "What happened to the ceasefire talks?",
+    "What is the capital of France?",
+    "the of and",
+]
+
+
+@pytest.fixture
+def corpus(make_corpus) -> Path:
+    """A two-document corpus, one in a subfolder."""
+    return make_corpus({"article.txt": ARTICLE, "more/notes.md": NOTES})
+
+
+def passages_of(index: PassageIndex) -> list[tuple[str, int, int, int, str]]:
+    return [(p.doc_id, p.ordinal, p.start, p.end, p.text) for p in index.passages]
+
+
+def answers_of(index: PassageIndex) -> list[dict[str, Any]]:
+    return [index.ask(question).to_json() for question in QUESTIONS]
+
+
+def open_current(corpus: Path, index_dir: Path, analyzer: Analyzer, **options: Any):
+    return open_index(corpus, index_dir, analyzer=analyzer, **options)
+
+
+@pytest.mark.parametrize("engine", ["rank-bm25", "bm25s"])
+def test_round_trip_gives_identical_passages_and_answers(
+    corpus: Path, index_dir: Path, builtin_analyzer, engine
+) -> None:
+    """Loading the saved index gives the same documents, passages and answers as the fresh build."""
+    built = open_current(corpus, index_dir, builtin_analyzer, engine=engine)
+    assert built.rebuilt
+    assert built.path.is_file()
+    assert built.index.engine.name == engine
+    loaded = open_current(corpus, index_dir, builtin_analyzer, engine=engine)
+    assert not loaded.rebuilt
+    assert loaded.warnings == []
+    assert loaded.index.engine.name == engine
+    assert passages_of(loaded.index) == passages_of(built.index)
+    assert loaded.index.documents == built.index.documents
+    assert loaded.index.vocabulary_size == built.index.vocabulary_size
+    assert answers_of(loaded.index) == answers_of(built.index)
+    assert any(answer["found"] for answer in answers_of(loaded.index))
+    assert loaded.index.passage("more/notes.md", 1) == built.index.passage("more/notes.md", 1)
+
+
+def test_saved_file_is_json_not_pickle(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """The index file is plain UTF-8 JSON with a format name and version."""
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    raw = opened.path.read_bytes()
+    assert raw.startswith(b"{")
+    payload = json.loads(raw.decode("utf-8"))
+    assert payload["format"] == "quotebot-index"
+    assert payload["version"] == FORMAT_VERSION
+    assert opened.path.parent == index_dir
+
+
+def test_no_pickle_in_the_source() -> None:
+    """No module of the project imports pickle or its kin, and numpy never loads with allow_pickle=True."""
+    forbidden = {"pickle", "cPickle", "_pickle", "dill", "joblib", "shelve", "marshal", "cloudpickle"}
+    for folder in ("index", "bot"):
+        for path in (REPO_ROOT / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom):
+                    names = {(node.module or "").split(".")[0]}
+                else:
+                    continue
+                assert not names & forbidden, f"{path} imports {names & forbidden}"
+            assert "allow_pickle=True" not in source, path
+
+
+class _Explodes:
+    """Unpickling this creates a marker file: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return (Path.touch, (self.marker,))
+
+
+def test_pickle_file_is_never_executed(corpus: Path, index_dir: Path, builtin_analyzer, tmp_path: Path) -> None:
+    """A pickle planted where the index goes is rebuilt with a warning, and its code never runs."""
+    path = index_path(index_dir, corpus)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    marker = tmp_path / "pwned"
+    path.write_bytes(pickle.dumps(_Explodes(marker)))
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any("rebuilding the index" in warning for warning in opened.warnings)
+    assert not marker.exists()
+    assert json.loads(path.read_bytes())["format"] == "quotebot-index"
+
+
+def _mutate(change: Callable[[dict[str, Any]], Any]) -> Callable[[bytes], bytes]:
+    def corrupt(raw: bytes) -> bytes:
+        payload = json.loads(raw)
+        change(payload)
+        return json.dumps(payload).encode()
+
+    return corrupt
+
+
+CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "empty file": lambda raw: b"",
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "garbage bytes": lambda raw: b"\x80\x81\xfe\x00garbage\xff" * 50,
+    "deeply nested": lambda raw: b"[" * 200_000,
+    "a JSON list": lambda raw: b"[1, 2, 3]",
+    "a JSON string": lambda raw: b'"quotebot-index"',
+    "another format": _mutate(lambda p: p.update(format="something-else")),
+    "wrong version": _mutate(lambda p: p.update(version=FORMAT_VERSION + 1)),
+    "no version": _mutate(lambda p: p.pop("version")),
+    "other tokenizer": _mutate(lambda p: p.update(analyzer="another-tokenizer/another-splitter")),
+    "documents not a list": _mutate(lambda p: p.update(documents={"a": 1})),
+    "document missing a key": _mutate(lambda p: p["documents"][0].pop("sha256")),
+    "huge number": _mutate(lambda p: p["documents"][0].update(size=1e400)),
+    "passage count mismatch": _mutate(lambda p: p["passages"].pop()),
+    "no passages": _mutate(lambda p: p.update(passages=[])),
+    "span not matching text": _mutate(lambda p: p["passages"][0].update(text="short")),
+    "start not a number": _mutate(lambda p: p["passages"][0].update(start="zero")),
+    "terms not a mapping": _mutate(lambda p: p["passages"][0].update(terms=[1, 2, 3])),
+    "passage of unknown document": _mutate(lambda p: p["passages"][0].update(doc=99)),
+    "k1 missing": _mutate(lambda p: p.pop("k1")),
+    "skipped not a list": _mutate(lambda p: p.update(skipped=7)),
+    "null everywhere": _mutate(lambda p: p.update(documents=None, passages=None)),
+}
+
+
+@pytest.mark.parametrize("kind", list(CORRUPTIONS))
+def test_corrupt_file_is_rebuilt_with_a_warning(corpus: Path, index_dir: Path, builtin_analyzer, kind: str) -> None:
+    """Each kind of broken file gives a warning and a fresh, working index: never a crash."""
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    expected = answers_of(first.index)
+    first.path.write_bytes(CORRUPTIONS[kind](first.path.read_bytes()))
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any(warning.startswith("rebuilding the index") for warning in opened.warnings), opened.warnings
+    assert all("\n" not in warning for warning in opened.warnings)
+    assert answers_of(opened.index) == expected
+    again = open_current(corpus, index_dir, builtin_analyzer)
+    assert not again.rebuilt
+
+
+def test_index_from_another_analyzer_is_rebuilt(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """An index built by another tokenizer setup is not reused: rebuilt with a warning naming the reason."""
+    open_current(corpus, index_dir, builtin_analyzer)
+
+    class OtherTokenizer(Tokenizer):
+        def __init__(self) -> None:
+            super().__init__("builtin")
+            self.fingerprint = "other-tokenizer"
+
+    other = Analyzer(OtherTokenizer(), SentenceSplitter("builtin"))
+    opened = open_current(corpus, index_dir, other)
+    assert opened.rebuilt
+    assert any("another tokenizer" in warning for warning in opened.warnings)
+
+
+def test_failed_write_leaves_the_old_file(corpus: Path, index_dir: Path, builtin_analyzer, monkeypatch) -> None:
+    """When the rename fails, the old index is intact and no temporary file is left behind."""
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    before = opened.path.read_bytes()
+
+    def failing_replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(opened.path, b'{"half": ')
+    with pytest.raises(OSError):
+        save_index(opened.index, opened.path)
+    assert opened.path.read_bytes() == before
+    assert sorted(path.name for path in index_dir.iterdir()) == [opened.path.name]
+
+
+def test_failed_write_during_fsync_leaves_the_old_file(
+    corpus: Path, index_dir: Path, builtin_analyzer, monkeypatch
+) -> None:
+    """A failure while writing the temporary file doesn't touch the old index either."""
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    before = opened.path.read_bytes()
+
+    def failing_fsync(descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        write_atomically(opened.path, b"{}")
+    assert opened.path.read_bytes() == before
+    assert sorted(path.name for path in index_dir.iterdir()) == [opened.path.name]
+
+
+def test_unsavable_index_still_answers(corpus: Path, tmp_path: Path, builtin_analyzer) -> None:
+    """If the index folder can't be written, the index is built, used, and a warning says it wasn't saved."""
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the index folder should be")
+    opened = open_current(corpus, blocked, builtin_analyzer)
+    assert opened.rebuilt
+    assert any("couldn't save" in warning for warning in opened.warnings)
+    assert opened.index.ask(QUESTIONS[0]).found
+
+
+def _edit(path: Path, text: str) -> None:
+    """Rewrite a file and move its mtime on, so a coarse clock can't hide the edit."""
+    old = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(old + 5_000_000_000, old + 5_000_000_000))
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda corpus: _edit(corpus / "article.txt", ARTICLE.replace("Tyre", "Sidon")), "article.txt changed"),
+        (lambda corpus: _edit(corpus / "article.txt", ARTICLE + "One more line.\n"), "article.txt changed"),
+        (lambda corpus: (corpus / "new.txt").write_text("A new document about Qatar.", encoding="utf-8"), "added"),
+        (lambda corpus: (corpus / "more" / "notes.md").unlink(), "removed"),
+    ],
+    ids=["edited same size", "edited longer", "document added", "document removed"],
+)
+def test_stale_index_is_rebuilt(corpus: Path, index_dir: Path, builtin_analyzer, change, reason: str) -> None:
+    """Editing, adding or removing a document makes the saved index stale: rebuilt with a warning saying why."""
+    open_current(corpus, index_dir, builtin_analyzer)
+    change(corpus)
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any(reason in warning for warning in opened.warnings), opened.warnings
+    assert not open_current(corpus, index_dir, builtin_analyzer).rebuilt
+
+
+def test_edit_is_seen_in_answers(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """After an edit, answers come from the new text."""
+    open_current(corpus, index_dir, builtin_analyzer)
+    _edit(corpus / "article.txt", ARTICLE.replace("Tyre", "Sidon"))
+    index = open_current(corpus, index_dir, builtin_analyzer).index
+    assert index.ask("Sidon port strikes").found
+    assert not any("Tyre" in passage.text for passage in index.passages)
+
+
+def test_touching_a_file_does_not_force_a_rebuild(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """A new mtime with the same content is checked by hash and the saved index is kept."""
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    path = corpus / "article.txt"
+    later = path.stat().st_mtime_ns + 60_000_000_000
+    os.utime(path, ns=(later, later))
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert not opened.rebuilt
+    assert opened.index.built_at == first.index.built_at
+
+
+def test_fixing_a_skipped_file_triggers_a_rebuild(make_corpus, index_dir: Path, builtin_analyzer) -> None:
+    """A skipped (non-UTF-8) file that gets fixed makes the index stale, and its text becomes searchable."""
+    corpus = make_corpus({"good.txt": ARTICLE, "latin.txt": "Caf\xe9 in Doha".encode("latin-1")})
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    assert any("latin.txt" in warning for warning in first.warnings)
+    loaded = open_current(corpus, index_dir, builtin_analyzer)
+    assert not loaded.rebuilt
+    assert any("latin.txt" in warning for warning in loaded.warnings)
+    _edit(corpus / "latin.txt", "Café in Doha where the Qatari mediators met.")
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert "latin.txt" in opened.index.documents
+
+
+def test_size_limit_change_triggers_a_rebuild(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """Changing the per-file size limit rebuilds, since it changes which files are documents."""
+    open_current(corpus, index_dir, builtin_analyzer)
+    opened = open_current(corpus, index_dir, builtin_analyzer, max_file_mb=5)
+    assert opened.rebuilt
+    assert any("size limit" in warning for warning in opened.warnings)
+
+
+def test_force_rebuild(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """force_rebuild builds even when the saved index is current."""
+    open_current(corpus, index_dir, builtin_analyzer)
+    assert open_current(corpus, index_dir, builtin_analyzer, force_rebuild=True).rebuilt
+
+
+def test_unindexable_corpus_leaves_old_file(corpus: Path, index_dir: Path, builtin_analyzer) -> None:
+    """If the corpus became empty, open_index raises CorpusError and the saved index is left as it was."""
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    before = opened.path.read_bytes()
+    for path in [corpus / "article.txt", corpus / "more" / "notes.md"]:
+        path.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError):
+        open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.path.read_bytes() == before
+
+
+def test_load_index_reads_what_save_index_wrote(corpus: Path, tmp_path: Path, builtin_analyzer) -> None:
+    """save_index then load_index, without open_index, round-trips too."""
+    built = open_current(corpus, tmp_path / "first", builtin_analyzer).index
+    path = tmp_path / "elsewhere" / "copy.json"
+    save_index(built, path)
+    loaded = load_index(path, builtin_analyzer)
+    assert passages_of(loaded) == passages_of(built)
+    assert answers_of(loaded) == answers_of(built)
+
+
+def test_index_location_is_outside_the_source_tree(corpus: Path, make_corpus, tmp_path: Path) -> None:
+    """The default folder follows XDG_CACHE_HOME, and each corpus path has its own file."""
+    assert default_index_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "quotebot"
+    assert REPO_ROOT not in default_index_dir().parents
+    other = make_corpus({"x.txt": "x"}, name="other corpus!")
+    first, second = index_path(tmp_path, corpus), index_path(tmp_path, other)
+    assert first != second
+    assert first.parent == second.parent == tmp_path
+    assert " " not in second.name and "!" not in second.name
+    assert index_path(tmp_path, corpus) == first

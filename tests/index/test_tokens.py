@@ -1,0 +1,174 @@
+"""Tokenizing: normalization, curly quotes, hyphenated compounds, stopwords, stems, and the NLTK data path."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from index.ranking import RankBM25Engine
+from index.stopwords import ENGLISH_STOPWORDS
+from index.tokens import Tokenizer, normalize
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Tokenizer:
+    """The data-free tokenizer."""
+    return Tokenizer("builtin")
+
+
+@pytest.mark.parametrize(
+    ("curly", "straight"),
+    [
+        ("“Iran’s”", '"Iran\'s"'),
+        ("Iran’s missile attack", "Iran's missile attack"),
+        ("‘We won’t stop,’ he said", "'We won't stop,' he said"),
+        ("Blinken’s 11th trip", "Blinken's 11th trip"),
+        ("«Hamas» ‚quoted‛", "\"Hamas\" 'quoted'"),
+    ],
+)
+def test_curly_quotes_tokenize_like_straight_ones(tokenizer: Tokenizer, curly: str, straight: str) -> None:
+    """Curly apostrophes and quotes give the same terms as straight ones."""
+    assert tokenizer.tokenize(curly) == tokenizer.tokenize(straight)
+    assert tokenizer.tokenize(curly)
+
+
+def test_possessive_leaves_the_bare_word(tokenizer: Tokenizer) -> None:
+    """“Iran’s” is the term for Iran: the clitic carries nothing."""
+    assert tokenizer.tokenize("“Iran’s”") == tokenizer.tokenize("Iran")
+
+
+def test_normalize_is_nfkc_with_straight_quotes() -> None:
+    """Full-width letters and ligatures fold by NFKC; curly quotes become straight."""
+    assert normalize("ＩＲＡＮ’s ﬁre") == "IRAN's fire"
+    assert normalize("“x”") == '"x"'
+
+
+def test_case_folding_and_stemming(tokenizer: Tokenizer) -> None:
+    """Case and inflection don't matter: "Strikes" and "striking" share the stem of "strike"."""
+    assert tokenizer.tokenize("STRIKES") == tokenizer.tokenize("strike")
+    assert tokenizer.tokenize("Negotiations") == tokenizer.tokenize("negotiation")
+    assert tokenizer.tokenize("STRASSE") == tokenizer.tokenize("straße")
+
+
+def test_stopwords_and_punctuation_give_no_terms(tokenizer: Tokenizer) -> None:
+    """A text of stopwords, punctuation and emoji has no terms at all."""
+    assert tokenizer.tokenize("Who is it that was there, and why?!") == []
+    assert tokenizer.tokenize("... ??? --- 🙂🎉 “” ’") == []
+
+
+def test_terms_keep_order_and_repeats(tokenizer: Tokenizer) -> None:
+    """Terms come in text order, repeats kept (BM25 counts them)."""
+    assert tokenizer.tokenize("Gaza war, Gaza talks") == ["gaza", "war", "gaza", "talk"]
+
+
+def test_dotted_abbreviations_and_numbers_stay_whole(tokenizer: Tokenizer) -> None:
+    """ "U.S." and "3.5" are not stemmed or split."""
+    assert tokenizer.tokenize("U.S.") == ["u.s"]
+    assert "3.5" in tokenizer.tokenize("a 3.5 percent rise")
+
+
+@pytest.mark.parametrize(
+    "dash",
+    ["-", "\u2010", "\u2011"],
+)
+def test_hyphenated_compound_yields_parts_and_closed_form(tokenizer: Tokenizer, dash: str) -> None:
+    """ "cease-fire" gives the terms of "cease", "fire" and "ceasefire" (any hyphen character)."""
+    terms = tokenizer.tokenize(f"cease{dash}fire")
+    assert set(terms) == set(tokenizer.tokenize("cease fire")) | set(tokenizer.tokenize("ceasefire"))
+
+
+def test_en_dash_separates_words(tokenizer: Tokenizer) -> None:
+    """An en or em dash separates words; it doesn't make a compound."""
+    assert tokenizer.tokenize("Israel–Hamas war") == tokenizer.tokenize("Israel Hamas war")
+    assert tokenizer.tokenize("talks—and hostages") == tokenizer.tokenize("talks and hostages")
+
+
+def _matching(tokenizer: Tokenizer, passages: list[str], question: str) -> list[int]:
+    engine = RankBM25Engine([tokenizer.tokenize(text) for text in passages])
+    scores = engine.scores(tokenizer.tokenize(question))
+    return [position for position, score in enumerate(scores) if score > 0]
+
+
+def test_cease_fire_matches_ceasefire_and_cease_fire(tokenizer: Tokenizer) -> None:
+    """The question "cease-fire" finds passages saying "ceasefire" and "cease fire"."""
+    passages = ["They agreed a ceasefire.", "A cease fire was agreed.", "Rain is expected tomorrow."]
+    assert _matching(tokenizer, passages, "cease-fire") == [0, 1]
+
+
+def test_ceasefire_and_cease_fire_match_cease_fire(tokenizer: Tokenizer) -> None:
+    """The other direction: "ceasefire" and "cease fire" both find a passage saying "cease-fire"."""
+    passages = ["Terms for a cease-fire remained open.", "Rain is expected tomorrow."]
+    assert _matching(tokenizer, passages, "ceasefire") == [0]
+    assert _matching(tokenizer, passages, "cease fire") == [0]
+
+
+def test_builtin_stopwords_cover_common_function_words() -> None:
+    """The project's list has the usual English function words and the clitic fragments."""
+    assert {"the", "is", "who", "did", "s", "t", "ll", "don't"} <= ENGLISH_STOPWORDS
+    assert Tokenizer("builtin").stopwords == ENGLISH_STOPWORDS
+
+
+_DATA_PATH_SCRIPT = textwrap.dedent(
+    """
+    import json
+    import nltk
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("nltk.download was called")
+
+    nltk.download = forbidden
+    import nltk.downloader
+    nltk.downloader.download = forbidden
+
+    from index.passage_index import Analyzer
+    from index.tokens import Tokenizer
+    tokenizer = Tokenizer("auto")
+    analyzer = Analyzer()
+    print(json.dumps({
+        "fingerprint": tokenizer.fingerprint,
+        "analyzer": analyzer.fingerprint,
+        "stopwords": sorted(tokenizer.stopwords),
+        "terms": tokenizer.tokenize("“Iran’s” cease-fire talks were held in the U.S."),
+    }))
+    """
+)
+
+
+def test_nltk_data_stopwords_are_used_and_nothing_downloads(
+    run_python, shared_nltk_data: Path, tokenizer: Tokenizer
+) -> None:
+    """With NLTK_DATA set, NLTK's stopwords corpus is used (fingerprint says so) and nltk.download is never called."""
+    result = run_python(_DATA_PATH_SCRIPT, env={"NLTK_DATA": str(shared_nltk_data)})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["fingerprint"] != tokenizer.fingerprint
+    assert "nltk-stopwords" in report["fingerprint"]
+    assert "punkt_tab" in report["analyzer"]
+    nltk_words = set((shared_nltk_data / "corpora" / "stopwords" / "english").read_text(encoding="utf-8").split())
+    assert nltk_words <= set(report["stopwords"])
+    assert report["terms"] == tokenizer.tokenize("“Iran’s” cease-fire talks were held in the U.S.")
+
+
+def test_without_nltk_data_the_builtin_stopwords_are_used(run_python, tokenizer: Tokenizer) -> None:
+    """With NLTK's search path empty, "auto" uses the built-in stopwords and never downloads."""
+    code = textwrap.dedent(
+        """
+        import nltk
+        nltk.data.path.clear()
+        def forbidden(*args, **kwargs):
+            raise AssertionError("nltk.download was called")
+        nltk.download = forbidden
+        from index.tokens import Tokenizer
+        tokenizer = Tokenizer("auto")
+        print(tokenizer.fingerprint)
+        print(" ".join(tokenizer.tokenize("Who did Blinken meet in Saudi Arabia?")))
+        """
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    fingerprint, terms = result.stdout.strip().split("\n")
+    assert fingerprint == tokenizer.fingerprint
+    assert terms.split() == tokenizer.tokenize("Who did Blinken meet in Saudi Arabia?")
