@@ -5,22 +5,12 @@ from __future__ import annotations
 from bot.checks import OnCooldown
 from bot.cooldown import UserCooldown
 from bot.index_service import IndexService
+from bot.questions import validate_question
 from bot.replies import Reply, answer_reply
 from bot.views import MorePassagesView, paging_view
-from index.answers import MAX_QUESTION_CHARS, Answer
-from index.errors import QuestionError
+from index.answers import Answer
 
-
-def validate_question(question: str) -> str:
-    """The question, stripped; raises `QuestionError` (shown to the user) when it is empty or too long."""
-    question = question.strip()
-    if not question:
-        raise QuestionError("The question is empty: ask me something about the documents.")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"That question is too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})."
-        )
-    return question
+__all__ = ["answer_question", "check_cooldown", "validate_question"]
 
 
 def check_cooldown(cooldown: UserCooldown, user_id: int) -> None:

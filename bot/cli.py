@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings, SettingsError, load_dotenv_file, load_settings
-from index.answers import MAX_QUESTION_CHARS
+from index.answers import MAX_QUESTION_CHARS, Answer
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
 from index.ranking import ENGINE_CHOICES
@@ -187,27 +187,36 @@ def _stdin_questions(stream: TextIO) -> Iterable[str]:
 
 
 def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
-    from bot.replies import render_answer_text
+    # The same reply model the bot turns into embeds, printed as text: what you see is what Discord shows.
+    from bot.questions import validate_question
+    from bot.replies import MORE_PASSAGES, answer_reply, notice_reply, render_reply_text
 
     index = _open(arguments, settings)
     print(
         f"quotebot: ask about {len(index.documents)} document(s), {len(index.passages)} passages. "
-        "Empty line or Ctrl-D to quit."
+        f"Type 'more' for [{MORE_PASSAGES}]; an empty line or Ctrl-D quits."
     )
+    last: Answer | None = None
+    page = 0
     while True:
         try:
-            question = input("you> ")
+            line = input("you> ")
         except EOFError:
             print()
             return 0
-        if not question.strip():
+        if not line.strip():
             return 0
-        try:
-            answer = index.ask(question, settings.top_k, settings.min_confidence)
-        except QuotebotError as error:
-            print(f"quotebot> {error}\n")
+        if line.strip().casefold() == "more" and last is not None and page + 1 < len(last.passages):
+            page += 1
+            print("quotebot>\n" + render_reply_text(answer_reply(last, page)) + "\n")
             continue
-        print("quotebot>\n" + render_answer_text(answer) + "\n")
+        try:
+            answer = index.ask(validate_question(line), settings.top_k, settings.min_confidence)
+        except QuotebotError as error:
+            print("quotebot>\n" + render_reply_text(notice_reply("Sorry", str(error))) + "\n")
+            continue
+        last, page = answer, 0
+        print("quotebot>\n" + render_reply_text(answer_reply(answer)) + "\n")
 
 
 def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:

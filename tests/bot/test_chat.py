@@ -1,0 +1,68 @@
+"""`quotebot chat` shows exactly what the bot shows, as text; and the embed carries the same parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.embeds import to_embed
+from bot.replies import answer_reply, notice_reply, render_reply_text
+from index.passage_index import Analyzer, build_index
+from index.store import open_index
+
+FILLER = " The town council met in the old hall that evening to discuss the budget and the roads."
+DOCUMENTS = {
+    "harbour.md": "# The harbour\n\nSeven **ships** entered the harbour at dawn, said the keeper."
+    + FILLER * 3
+    + "\n\nBy noon the fishermen had landed a record catch in the harbour."
+    + FILLER * 3,
+}
+
+
+def feed(monkeypatch: pytest.MonkeyPatch, lines: list[str]) -> None:
+    typed: Iterator[str] = iter(lines)
+
+    def fake_input(prompt: str = "") -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+
+
+def test_chat_prints_the_bots_replies(
+    make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each chat answer is the text form of the very reply the bot would send, including paging with 'more'."""
+    corpus = make_corpus(DOCUMENTS)
+    question = "how many ships entered the harbour?"
+    feed(monkeypatch, [question, "more", "x" * 1001])
+    assert main(["chat", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    index = open_index(corpus, index_dir).index
+    answer = index.ask(question)
+    assert len(answer.passages) == 2
+    expected = [
+        render_reply_text(answer_reply(answer, 0)),
+        render_reply_text(answer_reply(answer, 1)),
+        render_reply_text(notice_reply("Sorry", "That question is too long (1001 characters; the limit is 1000).")),
+    ]
+    for block in expected:
+        assert "quotebot>\n" + block + "\n" in out
+    assert out.index(expected[0]) < out.index(expected[1]) < out.index(expected[2])
+
+
+def test_embed_carries_the_reply_verbatim(make_corpus, builtin_analyzer: Analyzer) -> None:
+    """The embed has the reply's title, description, fields and footer unchanged, so chat text and Discord agree."""
+    index = build_index(make_corpus(DOCUMENTS), analyzer=builtin_analyzer)
+    reply = answer_reply(index.ask("how many ships entered the harbour?"))
+    embed = to_embed(reply)
+    assert (embed.title, embed.description, embed.footer.text) == (reply.title, reply.description, reply.footer)
+    assert [(field.name, field.value, field.inline) for field in embed.fields] == [
+        (field.name, field.value, field.inline) for field in reply.fields
+    ]
+    assert "\\*\\*ships\\*\\*" in (embed.description or "")  # the document's Markdown shows literally
