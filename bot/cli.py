@@ -180,8 +180,14 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stdin_questions(stream: TextIO) -> Iterable[str]:
-    """One question per non-blank line."""
-    for line in stream:
+    """One question per non-blank line.
+
+    Bytes that aren't UTF-8 become U+FFFD instead of stopping the batch with a
+    UnicodeDecodeError (stdin decodes strictly under most UTF-8 locales).
+    """
+    raw = getattr(stream, "buffer", None)
+    lines: Iterable[str] = (line.decode("utf-8", errors="replace") for line in raw) if raw is not None else stream
+    for line in lines:
         if line.strip():
             yield line.strip()
 
