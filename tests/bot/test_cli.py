@@ -488,6 +488,26 @@ def test_python_m_bot_non_utf8_corpus(tmp_path: Path, make_corpus) -> None:
     assert "latin.txt" in result.stderr
 
 
+def test_batch_stdin_that_is_not_utf8_is_answered(tmp_path: Path) -> None:
+    """A stray non-UTF-8 byte on stdin (strict decoding, as under most locales) doesn't stop the batch."""
+    environment = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    environment.pop("NLTK_DATA", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input=f"Who \xff met?\r\n{BLINKEN}\n".encode("latin-1"),
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    stderr = result.stderr.decode("utf-8", errors="replace")
+    assert result.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    answers = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [answer["question"] for answer in answers] == ["Who \ufffd met?", BLINKEN]
+
+
 def test_ask_never_imports_discord(run_python, tmp_path: Path) -> None:
     """Answering from the terminal (and the index commands) doesn't import discord."""
     code = textwrap.dedent(
