@@ -197,22 +197,33 @@ def build_index(
     load = load_corpus(corpus, max_file_mb)
     skipped = load.skipped
     documents: list[DocumentInfo] = []
-    passages: list[Passage] = []
+    # Texts and spans rather than a Passage object per passage: a million small
+    # objects would make each full garbage collection hold the GIL for half a
+    # second, stalling the bot's event loop while it reindexes.
+    texts: list[str] = []
+    spans: list[tuple[int, int]] = []
     for document in load.documents:
         document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
-        documents.append(_info(document, len(passages), len(document_passages)))
-        passages.extend(document_passages)
-    del load  # the documents' texts: passages hold what is needed
-    if not passages:
+        documents.append(_info(document, len(texts), len(document_passages)))
+        texts.extend(passage.text for passage in document_passages)
+        spans.extend((passage.start, passage.end) for passage in document_passages)
+    del load  # the documents' texts: the passages' texts are what is needed
+    if not texts:
         raise CorpusError(f"no text to index in {corpus}: every document is empty or page furniture")
     stored_passages: Sequence[Passage]
     built_engine: Engine
-    if choose_engine(engine, len(passages)) == "bm25s":
-        stored_passages, built_engine = _large_index(passages, documents, analyzer, workers)
-        del passages
+    if choose_engine(engine, len(texts)) == "bm25s":
+        stored_passages, built_engine = _large_index(texts, spans, documents, analyzer, workers)
     else:
-        passage_terms = [analyzer.tokenizer.tokenize(passage.text) for passage in passages]
-        stored_passages, built_engine = passages, RankBM25Engine(passage_terms)
+        stored_passages = [
+            Passage(document.doc_id, ordinal, *spans[position], texts[position])
+            for document in documents
+            for ordinal, position in enumerate(
+                range(document.first_passage, document.first_passage + document.passage_count), start=1
+            )
+        ]
+        passage_terms = [analyzer.tokenizer.tokenize(text) for text in texts]
+        built_engine = RankBM25Engine(passage_terms)
     return PassageIndex(
         corpus=str(corpus.resolve()),
         documents=documents,
@@ -227,18 +238,25 @@ def build_index(
 
 
 def _large_index(
-    passages: list[Passage], documents: list[DocumentInfo], analyzer: Analyzer, workers: int | None
+    texts: list[str],
+    spans: list[tuple[int, int]],
+    documents: list[DocumentInfo],
+    analyzer: Analyzer,
+    workers: int | None,
 ) -> tuple[Sequence[Passage], Engine]:
     """bm25s over passages tokenized in worker processes, and the passages packed into arrays."""
     from index.bm25s_engine import Bm25sEngine
     from index.bulk import tokenize_passages
     from index.passage_store import PassageStore
 
-    counts = tokenize_passages([passage.text for passage in passages], analyzer.tokenizer, workers)
+    counts = tokenize_passages(texts, analyzer.tokenizer, workers)
     engine = Bm25sEngine.from_counts(counts)
     del counts
-    store = PassageStore.from_passages(
-        passages, [document.doc_id for document in documents], [document.first_passage for document in documents]
+    store = PassageStore.from_texts(
+        texts,
+        spans,
+        [document.doc_id for document in documents],
+        [document.first_passage for document in documents],
     )
     return store, engine
 

@@ -57,22 +57,43 @@ class PassageStore(Sequence[Passage]):
         cls, passages: Sequence[Passage], doc_ids: Sequence[str], first_passages: Sequence[int]
     ) -> PassageStore:
         """Pack `passages` (in document order) into arrays."""
-        offsets = np.zeros(len(passages) + 1, dtype=OFFSET_DTYPE)
+        return cls.from_texts(
+            [passage.text for passage in passages],
+            [(passage.start, passage.end) for passage in passages],
+            doc_ids,
+            first_passages,
+        )
+
+    @classmethod
+    def from_texts(
+        cls,
+        texts: Sequence[str],
+        spans: Sequence[tuple[int, int]],
+        doc_ids: Sequence[str],
+        first_passages: Sequence[int],
+    ) -> PassageStore:
+        """Pack passage texts and their (start, end) spans, in document order, into arrays.
+
+        Done in batches: no single step holds the GIL long enough to stall an event loop.
+        """
+        offsets = np.zeros(len(texts) + 1, dtype=OFFSET_DTYPE)
+        span_array = np.empty((len(texts), 2), dtype=OFFSET_DTYPE)
         pieces: list[bytes] = []
         position = 0
-        for batch_start in range(0, len(passages), _ENCODE_BATCH):
-            batch = [passage.text.encode("utf-8") for passage in passages[batch_start : batch_start + _ENCODE_BATCH]]
+        for batch_start in range(0, len(texts), _ENCODE_BATCH):
+            batch_end = min(batch_start + _ENCODE_BATCH, len(texts))
+            batch = [text.encode("utf-8") for text in texts[batch_start:batch_end]]
             sizes = np.fromiter(map(len, batch), dtype=OFFSET_DTYPE, count=len(batch))
-            offsets[batch_start + 1 : batch_start + 1 + len(batch)] = position + np.cumsum(sizes)
+            offsets[batch_start + 1 : batch_end + 1] = position + np.cumsum(sizes)
             position += int(sizes.sum())
             pieces.append(b"".join(batch))
+            span_array[batch_start:batch_end] = spans[batch_start:batch_end]
         text = np.empty(position, dtype=TEXT_DTYPE)
         cursor = 0
         for piece in pieces:
             text[cursor : cursor + len(piece)] = np.frombuffer(piece, dtype=TEXT_DTYPE)
             cursor += len(piece)
-        spans = np.array([(passage.start, passage.end) for passage in passages], dtype=OFFSET_DTYPE).reshape(-1, 2)
-        return cls(doc_ids, first_passages, text, offsets, spans)
+        return cls(doc_ids, first_passages, text, offsets, span_array)
 
     def __len__(self) -> int:
         return len(self.spans)
