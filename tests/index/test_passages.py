@@ -180,7 +180,9 @@ def test_hard_wrapped_prose_stays_one_paragraph(splitter: SentenceSplitter) -> N
 def test_line_wrapped_after_an_abbreviation_keeps_the_sentence(splitter: SentenceSplitter, wrap: str) -> None:
     """A hard wrap right after "U.S.", "Oct.", "Mr." or "Gen." doesn't end the paragraph or cut the sentence."""
     sentence = f"Officials from {wrap} Riyadh discussed the hostage talks at length."
-    text = sentence + "\n" + "Another paragraph follows here. " * 10
+    # Enough text on both sides that two paragraphs would not be merged back into one passage.
+    filler = "Mediators met again in Doha to discuss the terms. " * (MAX_PASSAGE_CHARS // 2 // 50 + 1)
+    text = filler + sentence + " " + filler.strip() + "\n"
     passages = split_passages("doc.txt", text, splitter)
     check_spans(text, passages)
     assert any(sentence in passage.text for passage in passages)
