@@ -2,9 +2,10 @@
 
 The pipeline: Unicode normalization (curly quotes and apostrophes become
 straight ones, dashes between words become spaces), case folding, accent
-folding ("Möngke" is "mongke"), NLTK word tokenization, stopword removal and
-Snowball stemming. A hyphenated compound yields its parts and its closed
-form, so "cease-fire" matches both "ceasefire" and "cease fire".
+folding ("Möngke" is "mongke"), NLTK word tokenization, irregular forms
+mapped to their base ("took" is "take", "children" is "child"), stopword
+removal and Snowball stemming. A hyphenated compound yields its parts and its
+closed form, so "cease-fire" matches both "ceasefire" and "cease fire".
 """
 
 from __future__ import annotations
@@ -51,6 +52,135 @@ _HAS_WORD_CHAR = re.compile(r"\w")
 _EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
 _STOPWORDS_RESOURCE = "corpora/stopwords/english"
 
+# Irregular English verb and noun forms that Snowball leaves apart from their
+# base ("took" and "taken" stem to themselves, not to "take"): each line is the
+# base followed by its forms, which are mapped to the base before stemming.
+# Forms that are also common words of their own ("left", "found", "felt",
+# "ground", "bound", "wound", "lay", "spoke") are left out, and so are forms of
+# stopwords ("done", "been").
+_IRREGULAR = """
+    arise arose arisen
+    awake awoke awoken
+    bear bore borne
+    beat beaten
+    become became
+    begin began begun
+    bend bent
+    bite bit bitten
+    blow blew blown
+    break broke broken
+    breed bred
+    bring brought
+    build built
+    burn burnt
+    buy bought
+    catch caught
+    choose chose chosen
+    cling clung
+    come came
+    creep crept
+    deal dealt
+    dig dug
+    draw drew drawn
+    dream dreamt
+    drink drank drunk
+    drive drove driven
+    dwell dwelt
+    eat ate eaten
+    fall fell fallen
+    feed fed
+    fight fought
+    flee fled
+    fly flew flown
+    forbid forbade forbidden
+    forget forgot forgotten
+    forgive forgave forgiven
+    freeze froze frozen
+    get got gotten
+    give gave given
+    go went gone
+    grow grew grown
+    hang hung
+    hear heard
+    hide hid hidden
+    hold held
+    keep kept
+    know knew known
+    lead led
+    lend lent
+    lie lain
+    lose lost
+    make made
+    mean meant
+    meet met
+    overcome overcame
+    overtake overtook overtaken
+    overthrow overthrew overthrown
+    pay paid
+    ride rode ridden
+    ring rang rung
+    rise rose risen
+    run ran
+    say said
+    see saw seen
+    seek sought
+    sell sold
+    send sent
+    shake shook shaken
+    shine shone
+    shoot shot
+    show shown
+    shrink shrank shrunk
+    sing sang sung
+    sink sank sunk
+    sit sat
+    slay slew slain
+    sleep slept
+    speak spoken
+    spend spent
+    spin spun
+    stand stood
+    steal stole stolen
+    stick stuck
+    strike struck stricken
+    strive strove striven
+    swear swore sworn
+    sweep swept
+    swim swam swum
+    swing swung
+    take took taken
+    teach taught
+    tear tore torn
+    tell told
+    think thought
+    throw threw thrown
+    undergo underwent undergone
+    understand understood
+    undertake undertook undertaken
+    wake woke woken
+    wear wore worn
+    weave wove woven
+    weep wept
+    win won
+    withdraw withdrew withdrawn
+    withhold withheld
+    withstand withstood
+    write wrote written
+    child children
+    crisis crises
+    foot feet
+    goose geese
+    man men
+    mouse mice
+    ox oxen
+    tooth teeth
+    woman women
+"""
+IRREGULAR_FORMS: dict[str, str] = {
+    form: line.split()[0] for line in _IRREGULAR.strip().splitlines() for form in line.split()[1:]
+}
+"""Irregular form -> its base word, e.g. "took" -> "take", "children" -> "child"."""
+
 
 def normalize(text: str) -> str:
     """NFKC plus straight quotes, so “Iran’s” and "Iran's" are the same text."""
@@ -75,10 +205,10 @@ class Tokenizer:
             from nltk.corpus import stopwords as nltk_stopwords
 
             self.stopwords = frozenset(nltk_stopwords.words("english")) | ENGLISH_STOPWORDS
-            self.fingerprint = "nltk-stopwords+snowball-english+fold-accents"
+            self.fingerprint = "nltk-stopwords+snowball-english+fold-accents+irregular"
         else:
             self.stopwords = ENGLISH_STOPWORDS
-            self.fingerprint = "builtin-stopwords+snowball-english+fold-accents"
+            self.fingerprint = "builtin-stopwords+snowball-english+fold-accents+irregular"
         self._words = NLTKWordTokenizer()
         self._stemmer = SnowballStemmer("english")
         # word -> its terms; () for stopwords and punctuation
@@ -108,6 +238,8 @@ class Tokenizer:
         terms: list[str] = []
         for piece in pieces:
             piece = piece.strip(_EDGE_PUNCTUATION)
+            # An irregular form is a content word even when a stopword list holds it ("won").
+            piece = IRREGULAR_FORMS.get(piece, piece)
             if not piece or piece in self.stopwords or not _HAS_WORD_CHAR.search(piece):
                 continue
             # Only plain words are stemmed: "u.s" or "3.5" must stay as they are.

@@ -10,7 +10,7 @@ import pytest
 
 from index.ranking import RankBM25Engine
 from index.stopwords import ENGLISH_STOPWORDS
-from index.tokens import Tokenizer, normalize
+from index.tokens import IRREGULAR_FORMS, Tokenizer, normalize
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +172,59 @@ def test_without_nltk_data_the_builtin_stopwords_are_used(run_python, tokenizer:
     fingerprint, terms = result.stdout.strip().split("\n")
     assert fingerprint == tokenizer.fingerprint
     assert terms.split() == tokenizer.tokenize("Who did Blinken meet in Saudi Arabia?")
+
+
+@pytest.mark.parametrize(
+    ("form", "base"),
+    [
+        ("took", "take"),
+        ("taken", "take"),
+        ("began", "begin"),
+        ("begun", "begin"),
+        ("went", "go"),
+        ("gone", "go"),
+        ("wrote", "write"),
+        ("written", "write"),
+        ("fought", "fight"),
+        ("built", "build"),
+        ("led", "lead"),
+        ("men", "man"),
+        ("children", "child"),
+        ("crises", "crisis"),
+    ],
+)
+def test_irregular_forms_share_the_term_of_their_base(tokenizer: Tokenizer, form: str, base: str) -> None:
+    """Irregular forms Snowball leaves apart ("took", "children") give the term of their base word."""
+    assert tokenizer.tokenize(form) == tokenizer.tokenize(base)
+    assert tokenizer.tokenize(form.capitalize() + ".") == tokenizer.tokenize(base)
+
+
+def test_irregular_form_matches_a_regular_inflection(tokenizer: Tokenizer) -> None:
+    """A question saying "began" finds the passage saying "begins", and "took" finds "taking"."""
+    passages = ["The crisis begins in October.", "Troops were taking the fort.", "Rain is expected tomorrow."]
+    assert _matching(tokenizer, passages, "When did the crisis begin?") == [0]
+    assert _matching(tokenizer, passages, "began") == [0]
+    assert _matching(tokenizer, passages, "Who took the fort?") == [1]
+
+
+def test_won_is_a_word_not_a_clitic(tokenizer: Tokenizer) -> None:
+    """ "won" (NLTK's stopword list holds it for "won't") is the past of "win"; "won't" is no win."""
+    assert tokenizer.tokenize("They won the war") == tokenizer.tokenize("They win the war")
+    assert tokenizer.tokenize("won") == tokenizer.tokenize("win")
+    assert "win" not in tokenizer.tokenize("They won't stop")
+
+
+def test_irregular_table_is_consistent() -> None:
+    """Each form maps to a base that isn't a stopword, differs from it, and isn't itself a listed form."""
+    assert len(IRREGULAR_FORMS) > 100
+    for form, base in IRREGULAR_FORMS.items():
+        assert form != base
+        assert base not in ENGLISH_STOPWORDS
+        assert base not in IRREGULAR_FORMS
+    # Ambiguous forms with a common meaning of their own are deliberately absent.
+    assert not {"left", "found", "felt", "ground", "bound", "lay"} & set(IRREGULAR_FORMS)
+
+
+def test_fingerprint_names_the_irregular_forms(tokenizer: Tokenizer) -> None:
+    """Indexes built before the irregular-forms table are rebuilt: the fingerprint says which terms they hold."""
+    assert "irregular" in tokenizer.fingerprint
