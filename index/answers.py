@@ -5,14 +5,18 @@ re-ranked by how well a single sentence answers the question, because an
 answer usually sits in one sentence that holds most of the question's terms,
 while BM25 over a whole passage rewards terms scattered across it:
 
-    score = bm25 + SENTENCE_WEIGHT * best_sentence_mass + PHRASE_WEIGHT * phrase_mass
+    score = bm25 + SENTENCE_WEIGHT * best_sentence_evidence
+                 + SENTENCE_BM25_WEIGHT * best_sentence_bm25 + PHRASE_WEIGHT * phrase_mass
 
-`best_sentence_mass` is the IDF mass of the question terms found in the
-passage's best sentence; `phrase_mass` is, for each pair of consecutive
-question terms that also stand side by side in a sentence of the passage,
-the smaller IDF of the two. Both are in IDF units like Lucene's BM25 without
-its (k1 + 1) factor, so the weights are plain ratios. The final score is a
-pure, deterministic function of the BM25 scores, the engine's IDF and the
+`best_sentence_evidence` is the evidence mass (square root of IDF, as for
+the confidence below) of the question terms found in the passage's best
+sentence; `best_sentence_bm25` is the best BM25 score of a sentence taken as
+a document of its own (same IDF, k1 and b, lengths against the mean sentence
+length of the candidates), so a short sentence holding the question's terms
+beats a long one that holds them by chance; `phrase_mass` is, for each pair
+of consecutive question terms that also stand side by side in a sentence of
+the passage, the smaller IDF of the two. The final score is a pure,
+deterministic function of the BM25 scores, the engine's IDF and the
 passages' sentences: any BM25 engine that agrees on those ranks the same way.
 
 Refusing. A raw BM25 score isn't comparable across questions, so the decision
@@ -34,11 +38,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from index.passages import Passage
+from index.ranking import DEFAULT_B, DEFAULT_K1
 
 DEFAULT_TOP_K = 3
 # On SQuAD 2.0 dev (benchmarks/quality.py) this answers 95% of the questions an
@@ -48,6 +54,7 @@ MAX_QUESTION_CHARS = 1000
 # How many of BM25's best passages the sentence-level re-ranking looks at.
 RERANK_DEPTH = 10
 SENTENCE_WEIGHT = 1.0
+SENTENCE_BM25_WEIGHT = 0.5
 PHRASE_WEIGHT = 0.5
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
@@ -160,12 +167,36 @@ def phrase_mass(question_terms: Sequence[str], weights: dict[str, float], senten
     return sum(min(weights.get(term, 0.0) for term in pair) for pair in found)
 
 
+def sentence_bm25(weights: dict[str, float], sentence: SentenceTerms, average_terms: float) -> float:
+    """Lucene BM25 (without the (k1 + 1) factor) of one sentence taken as a document.
+
+    `weights` maps each distinct question term to its IDF; `average_terms` is
+    the mean sentence length, in terms, the sentence's length is compared with.
+    """
+    counts = Counter(term for term in sentence.terms if term in weights)
+    if not counts:
+        return 0.0
+    length_norm = DEFAULT_K1 * (1.0 - DEFAULT_B + DEFAULT_B * len(sentence.terms) / average_terms)
+    return sum(weights[term] * count / (count + length_norm) for term, count in counts.items())
+
+
 def passage_score(
-    bm25: float, question_terms: Sequence[str], weights: dict[str, float], sentences: Sequence[SentenceTerms]
+    bm25: float,
+    question_terms: Sequence[str],
+    weights: dict[str, float],
+    sentences: Sequence[SentenceTerms],
+    average_sentence_terms: float,
 ) -> float:
-    """The re-ranking score of a passage: BM25 plus its best sentence's and its phrases' IDF mass."""
-    best_sentence = max((matched_mass(weights, sentence.term_set) for sentence in sentences), default=0.0)
-    return bm25 + SENTENCE_WEIGHT * best_sentence + PHRASE_WEIGHT * phrase_mass(question_terms, weights, sentences)
+    """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass."""
+    evidence = {term: evidence_weight(idf) for term, idf in weights.items()}
+    best_evidence = max((matched_mass(evidence, sentence.term_set) for sentence in sentences), default=0.0)
+    best_bm25 = max((sentence_bm25(weights, sentence, average_sentence_terms) for sentence in sentences), default=0.0)
+    return (
+        bm25
+        + SENTENCE_WEIGHT * best_evidence
+        + SENTENCE_BM25_WEIGHT * best_bm25
+        + PHRASE_WEIGHT * phrase_mass(question_terms, weights, sentences)
+    )
 
 
 def rerank(
@@ -175,8 +206,12 @@ def rerank(
     sentences_of: Callable[[int], Sequence[SentenceTerms]],
 ) -> list[tuple[int, float]]:
     """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
+    sentences = {position: sentences_of(position) for position, _ in candidates}
+    lengths = [len(sentence.terms) for passage in sentences.values() for sentence in passage]
+    # The candidates' own mean sentence length: a function of the BM25 ranking alone, so every engine agrees.
+    average = max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0
     scored = [
-        (position, passage_score(bm25, question_terms, weights, sentences_of(position)))
+        (position, passage_score(bm25, question_terms, weights, sentences[position], average))
         for position, bm25 in candidates
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))

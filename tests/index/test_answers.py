@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from index.answers import (
     PHRASE_WEIGHT,
+    SENTENCE_BM25_WEIGHT,
     SENTENCE_WEIGHT,
     SentenceTerms,
     best_quote,
@@ -18,6 +19,7 @@ from index.answers import (
     evidence_weight,
     phrase_mass,
     rerank,
+    sentence_bm25,
 )
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.ranking import lucene_idf
@@ -205,10 +207,42 @@ def test_rerank_prefers_a_passage_answering_in_one_sentence() -> None:
         1: [_sentence(0, "brass taper")],
     }
     ranked = rerank([(0, 2.0), (1, 1.5)], ["brass", "taper"], weights, sentences.__getitem__)
+    # Every sentence has 2 terms, the mean too: the length norm is k1 = 1.2, and tf = 1 gives idf / 2.2.
     assert ranked == [
-        (1, pytest.approx(1.5 + SENTENCE_WEIGHT * 5.0 + PHRASE_WEIGHT * 2.0)),
-        (0, pytest.approx(2.0 + SENTENCE_WEIGHT * 3.0)),
+        (
+            1,
+            pytest.approx(
+                1.5
+                + SENTENCE_WEIGHT * (math.sqrt(2.0) + math.sqrt(3.0))
+                + SENTENCE_BM25_WEIGHT * (2.0 + 3.0) / 2.2
+                + PHRASE_WEIGHT * 2.0
+            ),
+        ),
+        (0, pytest.approx(2.0 + SENTENCE_WEIGHT * math.sqrt(3.0) + SENTENCE_BM25_WEIGHT * 3.0 / 2.2)),
     ]
+
+
+def test_sentence_bm25_by_hand() -> None:
+    """Sentence BM25 with k1 1.2 and b 0.75: tf saturates, and a sentence longer than the mean scores less."""
+    weights = {"lamp": 2.0, "taper": 1.0}
+    # 4 terms against a mean of 4: norm 1.2; lamp twice gives 2 * 2 / 3.2, taper 1 / 2.2.
+    assert sentence_bm25(weights, _sentence(0, "lamp lamp taper box"), 4.0) == pytest.approx(4 / 3.2 + 1 / 2.2)
+    # 8 terms against a mean of 4: norm 1.2 * (0.25 + 0.75 * 2) = 2.1.
+    long = _sentence(0, "lamp a b c d e f g")
+    assert sentence_bm25(weights, long, 4.0) == pytest.approx(2.0 / 3.1)
+    assert sentence_bm25(weights, _sentence(0, "lamp a"), 4.0) > sentence_bm25(weights, long, 4.0)
+    assert sentence_bm25(weights, _sentence(0, "bell box"), 4.0) == 0.0
+
+
+def test_rerank_prefers_the_shorter_sentence_holding_the_terms() -> None:
+    """Two passages whose best sentences hold the same question terms: the short sentence ranks first."""
+    weights = {"brass": 2.0, "taper": 3.0}
+    sentences = {
+        0: [_sentence(0, "brass and a great many other things besides the taper")],
+        1: [_sentence(0, "taper of brass")],
+    }
+    ranked = rerank([(0, 1.0), (1, 1.0)], ["brass", "taper"], weights, sentences.__getitem__)
+    assert [position for position, _ in ranked] == [1, 0]
 
 
 def test_rerank_breaks_ties_by_position() -> None:
