@@ -98,9 +98,10 @@ def _blocks(text: str) -> Iterator[_Block]:
     start: int | None = None
     end = 0
     after_break = True
-    position = 0
+    # A byte-order mark is invisible: it must not open the first passage.
+    position = 1 if text.startswith("\ufeff") else 0
     previous = ""
-    for line in text.split("\n"):
+    for line in text[position:].split("\n"):
         line_start, line_end = position, position + len(line)
         position = line_end + 1
         stripped = line.strip()

@@ -350,3 +350,12 @@ def test_concatenated_passages_are_the_content_in_order(generated: GeneratedDocu
     for start, end in generated.furniture:
         content[start:end] = [" "] * (end - start)
     assert " ".join(passage.text for passage in passages).split() == "".join(content).split()
+
+
+def test_byte_order_mark_is_not_part_of_a_passage(splitter: SentenceSplitter) -> None:
+    """A UTF-8 byte-order mark at the start of a file stays out of the first passage, spans still match."""
+    text = "\ufeffBlinken landed in the Middle East on a trip aimed at reviving diplomatic efforts.\nHe met leaders."
+    passages = split_passages("doc.txt", text, splitter)
+    check_spans(text, passages)
+    assert passages[0].start == 1
+    assert passages[0].text.startswith("Blinken")
