@@ -532,7 +532,7 @@ def _ratios(rows: list[Row]) -> list[str]:
         def ratio(other: Row | None, ours: Row | None = ours) -> str:
             if ours is None or other is None or ours.p50_ms is None or other.p50_ms is None:
                 return "–"
-            return f"{other.p50_ms / ours.p50_ms:.1f}×"
+            return f"{other.p50_ms / ours.p50_ms:.2f}×"
 
         lines.append(f"| {size:,} | {ratio(naive)} | {ratio(peer)} |")
     return lines
@@ -649,7 +649,8 @@ def _report(
         "",
         "Synthetic corpus: seeded, Zipfian vocabulary of 50k made-up words, passages of 45–75 words (one per "
         "paragraph, 1,000 per document). Questions: 3–8 words from the same distribution. Latency is end to end "
-        "(tokenize, score, top-k, re-rank, quote); each step runs in a fresh process.",
+        "(tokenize, score, top-k, re-rank, quote); each step runs in a fresh process. The peers only rank: "
+        "no re-ranking of the top passages and no quote, which is most of quotebot's time per question.",
         "",
         *_table(rows),
         "",
