@@ -51,6 +51,12 @@ _PUNKT_TAB = "tokenizers/punkt_tab/english/"
 # text with no punctuation at all still yields passages a reply can show.
 MAX_SENTENCE_CHARS = 2000
 _SPACE = re.compile(r"\s+")
+# Punkt scans a text with a regular expression that NLTK stops after 5 seconds
+# (about 10 MB of prose): longer texts are split in chunks of about this size,
+# each ending where a sentence surely ends (punctuation, not after an
+# abbreviation, then a capital letter), where there is one.
+PUNKT_CHUNK_CHARS = 100_000
+_CHUNK_END = re.compile(r"(\S*)[.!?][\"')\]]*\s+")
 
 
 class SentenceSplitter:
@@ -78,18 +84,45 @@ class SentenceSplitter:
     def spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
         """Spans of the sentences of `text`, shifted by `offset`, without outer spaces."""
         spans: list[tuple[int, int]] = []
-        for start, end in self._punkt.span_tokenize(text):
-            # Punkt's first span starts at 0 even when the text starts with spaces;
-            # a quote set in bold must not start with one ("** text**" isn't bold).
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start == end:
-                continue
-            for piece_start, piece_end in _cap_length(text, start, end):
-                spans.append((piece_start + offset, piece_end + offset))
+        for chunk_start, chunk_end in _chunks(text):
+            for start, end in self._punkt.span_tokenize(text[chunk_start:chunk_end]):
+                start, end = start + chunk_start, end + chunk_start
+                # Punkt's first span starts at 0 even when the text starts with spaces;
+                # a quote set in bold must not start with one ("** text**" isn't bold).
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if start == end:
+                    continue
+                for piece_start, piece_end in _cap_length(text, start, end):
+                    spans.append((piece_start + offset, piece_end + offset))
         return spans
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """`text` cut into spans of at most about PUNKT_CHUNK_CHARS, at a sentence end when there is one."""
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > PUNKT_CHUNK_CHARS:
+        limit = start + PUNKT_CHUNK_CHARS
+        # The last sentence end in the chunk's second half, else its last space, else a hard cut.
+        half = start + PUNKT_CHUNK_CHARS // 2
+        cuts = [
+            match.end()
+            for match in _CHUNK_END.finditer(text, half, limit)
+            if match.end() < len(text)
+            and text[match.end()].isupper()
+            and len(word := match.group(1).lower()) > 1
+            and "." not in word
+            and word not in ABBREVIATIONS
+        ]
+        cuts = cuts or [match.end() for match in _SPACE.finditer(text, half, limit)]
+        cut = cuts[-1] if cuts else limit
+        chunks.append((start, cut))
+        start = cut
+    chunks.append((start, len(text)))
+    return chunks
 
 
 def _cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index import sentences as sentences_module
 from index.sentences import MAX_SENTENCE_CHARS, SentenceSplitter
 
 
@@ -70,6 +71,30 @@ def test_unpunctuated_run_is_cut_at_spaces(splitter: SentenceSplitter) -> None:
     pieces = [text[start:end] for start, end in spans]
     assert all(piece == piece.strip() and piece.startswith("word") for piece in pieces)
     assert " ".join(text[start:end] for start, end in spans) == text
+
+
+def test_long_text_is_split_in_chunks_with_the_same_sentences(
+    splitter: SentenceSplitter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph longer than a Punkt chunk gets the sentences it gets in one piece, abbreviations included."""
+    words = ["Talks", "resumed", "Mr.", "Smith", "said", "U.S.", "envoys", "Gen.", "Lee", "agreed", "today"]
+    text = " ".join(f"{' '.join(words[i % 7 : i % 7 + 4])} number {i}." for i in range(400))
+    whole = splitter.spans(text)
+    chunk_size = 1000
+    monkeypatch.setattr(sentences_module, "PUNKT_CHUNK_CHARS", chunk_size)
+    chunks = sentences_module._chunks(text)
+    assert len(chunks) > len(text) // chunk_size
+    assert all(end - start <= chunk_size for start, end in chunks)
+    assert splitter.spans(text) == whole
+
+
+def test_text_without_sentence_ends_is_chunked_at_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no punctuation to cut at, chunks end between words, and cover the text."""
+    monkeypatch.setattr(sentences_module, "PUNKT_CHUNK_CHARS", 100)
+    text = " ".join(["word"] * 200)
+    chunks = sentences_module._chunks(text)
+    assert "".join(text[start:end] for start, end in chunks) == text
+    assert all(text[end - 1] == " " for _, end in chunks[:-1])
 
 
 def test_builtin_model_fingerprint_differs_from_data_model() -> None:
