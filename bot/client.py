@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -23,7 +24,7 @@ from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
 from bot.index_service import IndexService, corpus_rebuild
 from bot.interaction_errors import QuotebotTree
-from bot.settings import Settings
+from bot.settings import Secret, Settings
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
 from index.store import open_index
@@ -45,6 +46,10 @@ SETUP_HINT = (
 )
 MISSING_TOKEN = f"quotebot: error: no Discord token: {SETUP_HINT}"
 REJECTED_TOKEN = f"quotebot: error: Discord rejected the token: {SETUP_HINT}"
+MALFORMED_TOKEN = (
+    f"quotebot: error: DISCORD_TOKEN has a space, a line break or another character no Discord token has: {SETUP_HINT}"
+)
+GATEWAY_AUTHENTICATION_FAILED = 4004
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,9 @@ class Quotebot(commands.Bot):
         force_sync: bool = False,
         application_id: int | None = None,
     ) -> None:
+        # quotebot never joins voice: don't warn at every start that the voice libraries are missing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             application_id=application_id,
             # Text commands aren't used; mentions are questions, handled by the mentions cog.
@@ -198,6 +206,41 @@ def _stop_on_signals(bot: Quotebot) -> Iterator[None]:
             loop.remove_signal_handler(received)
 
 
+def token_error(token: Secret | None) -> str | None:
+    """The line to print when the token is missing or can't be a Discord token, else None. Never shows the token."""
+    if token is None:
+        return MISSING_TOKEN
+    value = token.reveal()
+    # Tokens are base64url parts joined by dots: anything else is a paste gone wrong, and some of it
+    # (a line break, a control character) would make aiohttp refuse the header with a traceback.
+    if not (value.isascii() and value.isprintable()) or any(character.isspace() for character in value):
+        return MALFORMED_TOKEN
+    return None
+
+
+def startup_failure(error: BaseException) -> str | None:
+    """The one line to print for an error that stops the bot, or None for a bug (which keeps its traceback)."""
+    if isinstance(error, discord.LoginFailure):
+        return REJECTED_TOKEN
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return "quotebot: error: Discord says the bot asks for a privileged intent that isn't enabled"
+    if isinstance(error, discord.ConnectionClosed):
+        if error.code == GATEWAY_AUTHENTICATION_FAILED:
+            return REJECTED_TOKEN  # the gateway refused it, e.g. after the token was reset
+        return f"quotebot: error: Discord closed the gateway connection (code {error.code}) and it can't be resumed"
+    if isinstance(error, discord.HTTPException):
+        return f"quotebot: error: Discord refused the start-up ({error.status}): {error.text}"
+    if isinstance(error, QuotebotError):
+        return f"quotebot: error: {error}"
+    if isinstance(error, aiohttp.ClientError):
+        return f"quotebot: error: can't reach Discord ({error}): check the network connection"
+    if isinstance(error, asyncio.TimeoutError):
+        return "quotebot: error: Discord didn't answer in time: check the network connection"
+    if isinstance(error, OSError):
+        return f"quotebot: error: {error}"
+    return None
+
+
 async def serve(
     settings: Settings,
     *,
@@ -209,40 +252,40 @@ async def serve(
 ) -> int:
     """Log in, sync the commands if needed, then serve until closed (unless `exit_after_sync`).
 
-    Returns the exit status.
+    Returns the exit status. A failure that isn't a bug (a bad token, no network, a missing corpus)
+    is one line on stderr, never a traceback.
     """
-    if settings.discord_token is None:
-        print(MISSING_TOKEN, file=sys.stderr)
+    problem = token_error(settings.discord_token)
+    if problem is not None or settings.discord_token is None:
+        print(problem or MISSING_TOKEN, file=sys.stderr)
         return 2
     configure_endpoints(settings)
     bot = Quotebot(settings, index_service=index_service, analyzer=analyzer, force_sync=force_sync)
     async with bot:
         try:
             await bot.login(settings.discord_token.reveal())
-        except discord.LoginFailure:
-            print(REJECTED_TOKEN, file=sys.stderr)
+            if exit_after_sync:
+                result = bot.sync_result
+                if result is not None:
+                    print(f"quotebot: synced {result.command_count} commands ({result.target})")
+                return 0
+            with _stop_on_signals(bot) if handle_signals else contextlib.nullcontext():
+                await bot.connect()
+        except Exception as error:
+            message = startup_failure(error)
+            if message is None:
+                raise
+            print(message, file=sys.stderr)
             return 1
-        except QuotebotError as error:
-            print(f"quotebot: error: {error}", file=sys.stderr)
-            return 1
-        except discord.HTTPException as error:
-            print(f"quotebot: error: Discord refused the start-up ({error.status}): {error.text}", file=sys.stderr)
-            return 1
-        if exit_after_sync:
-            result = bot.sync_result
-            if result is not None:
-                print(f"quotebot: synced {result.command_count} commands ({result.target})")
-            return 0
-        with _stop_on_signals(bot) if handle_signals else contextlib.nullcontext():
-            await bot.connect()
     return 0
 
 
 def run_bot(settings: Settings, force_sync: bool = False, exit_after_sync: bool = False) -> int:
     """Run the bot until SIGINT/SIGTERM (or, for `quotebot sync`, just sync). Returns the exit status."""
-    if settings.discord_token is None:
+    problem = token_error(settings.discord_token)
+    if problem is not None:
         # Before any logging set-up or index work: one clear line and out.
-        print(MISSING_TOKEN, file=sys.stderr)
+        print(problem, file=sys.stderr)
         return 2
     discord.utils.setup_logging(level=logging.INFO)
     try:

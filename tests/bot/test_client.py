@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from unittest.mock import AsyncMock
 
@@ -12,7 +13,15 @@ import yarl
 from aiohttp import web
 
 from bot.cli import main
-from bot.client import MISSING_TOKEN, REJECTED_TOKEN, Quotebot, configure_endpoints, serve
+from bot.client import (
+    MALFORMED_TOKEN,
+    MISSING_TOKEN,
+    REJECTED_TOKEN,
+    Quotebot,
+    configure_endpoints,
+    serve,
+    startup_failure,
+)
 from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path
 from bot.index_service import IndexService
 from bot.settings import Secret, Settings
@@ -84,6 +93,60 @@ async def test_rejected_token_is_one_clear_line_and_never_shown(
     assert captured.err == REJECTED_TOKEN + "\n"  # ...and nothing shows it
     assert TOKEN not in captured.out + captured.err + caplog.text
     assert "`quotebot ask`" in REJECTED_TOKEN and "`quotebot chat`" in REJECTED_TOKEN
+
+
+@pytest.mark.parametrize("token", ["Bot MTIz.abc", "MTIz.abc\ndef", "MTIz.abc’def", "MTIz.\x01abc"])
+def test_malformed_token_is_one_clear_line(
+    token: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A token with a space, a line break or a character no token has: one line before any network, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    # Anything past the check would try to reach Discord: make that fail loudly instead.
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/unreachable")
+    for command in (["run"], ["sync"]):
+        assert main(command) == 2
+        captured = capsys.readouterr()
+        assert captured.err == MALFORMED_TOKEN + "\n" and captured.out == ""
+    assert "abc" not in MALFORMED_TOKEN
+
+
+@pytest.mark.asyncio
+async def test_unreachable_discord_is_one_clear_line(
+    tmp_path: Path, service: IndexService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing listening where Discord should be: one line saying so, exit 1, no traceback and no token."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again on leaving: connections are refused
+    settings = Settings(
+        discord_token=Secret(TOKEN), index_dir=tmp_path / "index", api_base=f"http://127.0.0.1:{port}/api/v10"
+    )
+    status = await serve(settings, index_service=service, handle_signals=False)
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.err.startswith("quotebot: error: can't reach Discord (") and captured.err.count("\n") == 1
+    assert f"127.0.0.1:{port}" in captured.err
+    assert TOKEN not in captured.out + captured.err
+
+
+def test_a_bug_at_start_up_keeps_its_traceback() -> None:
+    """Only known start-up failures become one line; anything else is a bug and is re-raised."""
+    assert startup_failure(discord.LoginFailure("Improper token has been passed.")) == REJECTED_TOKEN
+    assert startup_failure(TimeoutError()) is not None
+    assert startup_failure(ZeroDivisionError("boom")) is None
+    assert startup_failure(KeyError("token")) is None
+
+
+def test_no_voice_warnings_at_start(
+    tmp_path: Path, service: IndexService, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """quotebot never joins voice, so the missing voice libraries aren't worth a warning at every start."""
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    monkeypatch.setattr(discord.VoiceClient, "warn_dave", True)
+    with caplog.at_level(logging.WARNING, logger="discord"):
+        Quotebot(Settings(index_dir=tmp_path), index_service=service)
+    assert [record.getMessage() for record in caplog.records] == []
 
 
 def test_endpoints_untouched_unless_configured() -> None:

@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 from fake_discord import CallbackType, FakeDiscord, FakeUser
 
-from bot.client import serve
+from bot.client import REJECTED_TOKEN, serve
 from bot.replies import MORE_PASSAGES, NOT_FOUND
 from bot.settings import Settings, load_settings
 
@@ -301,6 +301,23 @@ async def test_gateway_drop_then_resume_and_keep_answering(server: FakeDiscord, 
         assert "bakery.md" in embed_of(message)["fields"][0]["value"]
         mention = await server.send_mention("how many ships entered the harbour?")
         assert "harbour.md" in embed_of(await mention.wait_reply(timeout=10))["fields"][0]["value"]
+
+
+@pytest.mark.asyncio
+async def test_gateway_refusing_the_token_is_one_clear_line(
+    server: FakeDiscord, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The token is reset after login, so the gateway closes with 4004: one line, exit 1, no traceback."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    task = asyncio.create_task(serve(settings, handle_signals=False))
+    await server.wait_commands_synced()  # logged in over REST; the gateway comes next
+    server.token = "reset-in-the-developer-portal"
+    status = await asyncio.wait_for(task, 30)
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.err == REJECTED_TOKEN + "\n" and captured.out == ""
+    (connection,) = server.gateway_connections
+    assert connection.identify is not None and server.identify_count == 0  # identified, and refused
 
 
 @pytest.mark.asyncio
