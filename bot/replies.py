@@ -217,38 +217,41 @@ def _quote_block(text: str, quote_start: int, quote_end: int) -> str:
 
 def answer_reply(answer: Answer, page: int = 0) -> Reply:
     """Page `page` (0 = best) of an answer, or the honest "not found" with the closest passage as a hint."""
-    question = plain(answer.question)
+    footer = f"Question: {plain(answer.question)}"
     if not answer.found:
+        title = "No answer in the documents"
         message = NO_TERMS if answer.verdict == "no-terms" else NOT_FOUND
         fields: tuple[ReplyField, ...] = ()
         if answer.hint is not None:
-            message += "\n\nThe closest passage I have:\n"
-            message += passage_with_bold_quote(answer.hint, DESCRIPTION_LIMIT - len(message))
             fields = (ReplyField("Source", clip_escaped(source_line(answer.hint), FIELD_VALUE_LIMIT)),)
-        return fit(Reply("No answer in the documents", message, fields, f"Question: {question}", tone="not-found"))
+            message += "\n\nThe closest passage I have:\n"
+            room = description_room(title, fields, footer) - len(message)
+            message += passage_with_bold_quote(answer.hint, room)
+        return fit(Reply(title, message, fields, footer, tone="not-found"))
     page = max(0, min(page, len(answer.passages) - 1))
     ranked = answer.passages[page]
     total = len(answer.passages)
     title = "Best answer" if page == 0 else f"Also relevant ({page + 1} of {total})"
-    footer = f"Question: {question} · confidence {answer.confidence:.0%}"
+    footer += f" · confidence {answer.confidence:.0%}"
+    fields = (ReplyField("Source", clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)),)
     buttons = (MORE_PASSAGES,) if page + 1 < total else ()
-    return fit(
-        Reply(
-            title,
-            passage_with_bold_quote(ranked, DESCRIPTION_LIMIT),
-            (ReplyField("Source", clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)),),
-            footer,
-            tone="answer",
-            buttons=buttons,
-        )
-    )
+    description = passage_with_bold_quote(ranked, description_room(title, fields, footer))
+    return fit(Reply(title, description, fields, footer, tone="answer", buttons=buttons))
+
+
+def description_room(title: str, fields: Sequence[ReplyField], footer: str) -> int:
+    """How long a description may be beside these parts: 4096, or less when they leave less of the 6000.
+
+    A description built to this size is never cut again by `fit`, so its bold markers stay paired.
+    """
+    return min(DESCRIPTION_LIMIT, TOTAL_LIMIT - fit(Reply(title, "", tuple(fields), footer)).size)
 
 
 def passage_reply(document: DocumentInfo, passage: Passage) -> Reply:
     """One passage in full, with where it comes from."""
     return fit(
         Reply(
-            clip(plain(document.title), TITLE_LIMIT),
+            clip_escaped(" ".join(document.title.split()), TITLE_LIMIT),
             _quote_block(passage.text, 0, 0),
             (
                 ReplyField(
@@ -313,20 +316,30 @@ def notice_reply(title: str, message: str, tone: Tone = "error") -> Reply:
 
 
 def fit(reply: Reply) -> Reply:
-    """`reply` within every embed limit: each part on its own, then 6000 in total (the description gives way)."""
-    fields = tuple(
+    """`reply` within every embed limit: each part on its own, then 6000 in total.
+
+    The description gives way first; if the other parts alone are over 6000, the last fields are cut, then dropped.
+    """
+    fields = [
         ReplyField(clip(field.name, FIELD_NAME_LIMIT), clip(field.value, FIELD_VALUE_LIMIT), field.inline)
         for field in reply.fields[:MAX_FIELDS]
-    )
+    ]
     title = clip(reply.title, TITLE_LIMIT)
     footer = clip(reply.footer, FOOTER_LIMIT)
     description = clip(reply.description, DESCRIPTION_LIMIT)
-    shaped = Reply(title, description, fields, footer, reply.tone, reply.buttons)
-    excess = shaped.size - TOTAL_LIMIT
+
+    def shaped() -> Reply:
+        return Reply(title, description, tuple(fields), footer, reply.tone, reply.buttons)
+
+    excess = shaped().size - TOTAL_LIMIT
     if excess > 0:
         description = clip(description, max(len(description) - excess, len(CUT_MARK)))
-        shaped = Reply(title, description, fields, footer, reply.tone, reply.buttons)
-    return shaped
+    while fields and shaped().size > TOTAL_LIMIT:
+        last = fields.pop()
+        room = TOTAL_LIMIT - shaped().size - len(last.name)
+        if room > len(CUT_MARK):
+            fields.append(ReplyField(last.name, clip(last.value, room), last.inline))
+    return shaped()
 
 
 # --- text rendering -------------------------------------------------------------------------------

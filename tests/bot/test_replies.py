@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.index_service import DocumentChanges, ReindexReport
 from bot.replies import (
     CUT_MARK,
     DESCRIPTION_LIMIT,
@@ -24,11 +25,14 @@ from bot.replies import (
     clip_lines,
     escape_markdown,
     fit,
+    passage_reply,
     passage_with_bold_quote,
+    reindex_reply,
     render_answer_text,
     render_reply_text,
 )
 from index.answers import Answer, RankedPassage
+from index.passage_index import DocumentInfo
 from index.passages import Passage
 
 
@@ -156,6 +160,62 @@ def test_huge_parts_fit_every_limit() -> None:
     assert reply.description.endswith(CUT_MARK)
     # The cut passage still has balanced bold markers, so the layout holds.
     assert reply.description.count("**") % 2 == 0
+
+
+def test_long_question_and_source_keep_the_bold_paired() -> None:
+    """With a 1000-character question and a long title, the passage is cut to what the 6000 total leaves.
+
+    Cutting it later, to fit the total, could drop a closing `**` and show the markers literally.
+    """
+    text = "word " * 1000 + "end."
+    best = ranked(text, text, title="Tt " * 400)
+    for reply in (
+        answer_reply(answer(best, question="why " * 250)),
+        answer_reply(Answer("why " * 250, False, "not-covered", 0.1, (), best)),
+    ):
+        assert within_limits(reply)
+        assert TOTAL_LIMIT - reply.size < 50  # the room was used, not thrown away
+        assert reply.description.endswith("**" + CUT_MARK)
+        assert reply.description.count("**") == 2
+
+
+def test_fit_cuts_fields_that_alone_exceed_the_total() -> None:
+    """25 fields of 1,020 characters are over 25,000: after the description, the last fields are cut, then dropped."""
+    fields = tuple(ReplyField(f"Field {n}", "value " * 170) for n in range(25))
+    reply = fit(Reply("Title", "A description. " * 20, fields))
+    assert within_limits(reply)
+    assert reply.description == CUT_MARK.strip()
+    assert [field.name for field in reply.fields] == [f"Field {n}" for n in range(len(reply.fields))]
+    assert reply.fields[-1].value.endswith(CUT_MARK) and all(
+        field.value == "value " * 170 for field in reply.fields[:-1]
+    )
+
+
+def test_passage_title_is_escaped() -> None:
+    """A document title with Markdown shows literally in the /passage title."""
+    document = DocumentInfo("notes.md", "**Loud** _notes_ @everyone", "0" * 64, 11, 0, 0, 1)
+    reply = passage_reply(document, Passage("notes.md", 1, 0, 12, "Some notes."))
+    assert "**Loud**" not in reply.title and "_notes_" not in reply.title and "@everyone" not in reply.title
+    assert reply.title.replace("\\", "").replace("\u200b", "") == "**Loud** _notes_ @everyone"
+
+
+def test_reindex_reply_lists_changes_passages_and_time() -> None:
+    """The reindex reply names the added, removed and changed documents, the passage counts and the time taken."""
+    report = ReindexReport(
+        DocumentChanges(added=("new.md",), removed=("old_*notes*.md",), changed=()),
+        document_count=2,
+        passage_count=17,
+        previous_passage_count=12,
+        seconds=1.234,
+    )
+    reply = reindex_reply(report)
+    assert reply.title == "Index refreshed"
+    assert reply.description == "2 documents, 17 passages (before: 12), in 1.23 s."
+    fields = {field.name: field.value for field in reply.fields}
+    assert fields == {"Added (1)": "new.md", "Removed (1)": "old\\_\\*notes\\*.md", "Changed (0)": "none"}
+    shared = reindex_reply(ReindexReport(DocumentChanges(), 2, 17, 17, 0.5, shared=True))
+    assert shared.description.startswith("A reindex was already running; this is its result.\n")
+    assert shared.description.endswith("No document changed.")
 
 
 @settings(max_examples=50)
