@@ -197,6 +197,12 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.questions import validate_question
     from bot.replies import MORE_PASSAGES, answer_reply, notice_reply, render_reply_text
 
+    no_next_page = notice_reply(
+        "No more passages",
+        f"There is no next passage: type 'more' while an answer shows [{MORE_PASSAGES}], or ask another question.",
+        "info",
+    )
+
     index = _open(arguments, settings)
     print(
         f"quotebot: ask about {len(index.documents)} document(s), {len(index.passages)} passages. "
@@ -212,9 +218,13 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not line.strip():
             return 0
-        if line.strip().casefold() == "more" and last is not None and page + 1 < len(last.passages):
-            page += 1
-            print("quotebot>\n" + render_reply_text(answer_reply(last, page)) + "\n")
+        if line.strip().casefold() == "more":
+            # The button only exists while there is a next passage; without one, say so instead of asking "more".
+            if last is not None and page + 1 < len(last.passages):
+                page += 1
+                print("quotebot>\n" + render_reply_text(answer_reply(last, page)) + "\n")
+            else:
+                print("quotebot>\n" + render_reply_text(no_next_page) + "\n")
             continue
         try:
             answer = index.ask(validate_question(line), settings.top_k, settings.min_confidence)

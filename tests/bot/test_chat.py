@@ -66,3 +66,16 @@ def test_embed_carries_the_reply_verbatim(make_corpus, builtin_analyzer: Analyze
         (field.name, field.value, field.inline) for field in reply.fields
     ]
     assert "\\*\\*ships\\*\\*" in (embed.description or "")  # the document's Markdown shows literally
+
+
+def test_more_without_a_next_passage_says_so(
+    make_corpus, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'more' before any question, or after the last passage, says there is none instead of asking "more"."""
+    corpus = make_corpus(DOCUMENTS)
+    feed(monkeypatch, ["more", "how many ships entered the harbour?", "more", "more"])
+    assert main(["chat", "--corpus", str(corpus)]) == 0
+    replies = capsys.readouterr().out.split("quotebot>\n")[1:]
+    titles = [reply.split("\n", 1)[0] for reply in replies]
+    assert titles == ["**No more passages**", "**Best answer**", "**Also relevant (2 of 2)**", "**No more passages**"]
+    assert "Question: more" not in "".join(replies)
