@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.embeds import send_reply
 from bot.index_service import IndexService
-from bot.replies import passage_reply
+from bot.replies import escape_markdown, passage_reply
 from index.errors import QuotebotError
 from index.passage_index import DocumentInfo, PassageIndex
 
@@ -85,7 +85,9 @@ class Passages(commands.Cog):
         index = self.service.index
         info = find_document(index, document)
         if info is None:
-            raise QuotebotError(f"I have no document called “{document[:100]}”. Pick one from the list as you type.")
+            raise QuotebotError(
+                f"I have no document called “{escape_markdown(document[:100])}”. Pick one from the list as you type."
+            )
         passage = index.passage(info.doc_id, number)
         if passage is None:
             raise QuotebotError(f"That document has passages 1 to {info.passage_count}, not {number}.")

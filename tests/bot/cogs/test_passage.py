@@ -34,8 +34,10 @@ async def test_passage_out_of_range_or_unknown(service: IndexService, make_inter
     count = service.index.documents["bakery.md"].passage_count
     with pytest.raises(QuotebotError, match=f"passages 1 to {count}, not {count + 1}"):
         await cog.passage.callback(cog, make_interaction(), "bakery.md", count + 1)
-    with pytest.raises(QuotebotError, match="no document called"):
-        await cog.passage.callback(cog, make_interaction(), "nope.md", 1)
+    with pytest.raises(QuotebotError, match="no document called") as raised:
+        await cog.passage.callback(cog, make_interaction(), "**nope** @everyone", 1)
+    # What was typed is shown literally, never as Markdown or a mention.
+    assert "**nope**" not in str(raised.value) and "@everyone" not in str(raised.value)
 
 
 @pytest.mark.asyncio
