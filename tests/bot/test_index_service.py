@@ -50,6 +50,24 @@ async def test_ask_answers_from_the_live_index(make_corpus, builtin_analyzer: An
 
 
 @pytest.mark.asyncio
+async def test_scoring_runs_off_the_event_loop(make_corpus, builtin_analyzer: Analyzer) -> None:
+    """The index is asked in a worker thread, so a slow question never blocks the gateway heartbeat."""
+    index = build(make_corpus(OLD_DOCS), builtin_analyzer)
+    asked_in: list[int] = []
+    real_ask = index.ask
+
+    def recording_ask(*args: object) -> object:
+        asked_in.append(threading.get_ident())
+        return real_ask(*args)  # type: ignore[arg-type]
+
+    index.ask = recording_ask  # type: ignore[method-assign]
+    service = IndexService(index, lambda: index)
+    answer = await service.ask("how many ships did the lighthouse keeper count?")
+    assert answer.found
+    assert asked_in and asked_in[0] != threading.get_ident()
+
+
+@pytest.mark.asyncio
 async def test_questions_during_a_reindex_use_the_old_index(make_corpus, builtin_analyzer: Analyzer) -> None:
     """While the new index is being built, questions are answered from the old one; then it is swapped in."""
     old = build(make_corpus(OLD_DOCS), builtin_analyzer)
