@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
+import re
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,11 @@ import pytest
 import pytest_asyncio
 from fake_discord import CallbackType, FakeDiscord, FakeUser
 
-from bot.client import REJECTED_TOKEN, serve
+from bot.client import REJECTED_TOKEN, open_service, serve
+from bot.index_service import IndexService, corpus_rebuild
 from bot.replies import MORE_PASSAGES, NOT_FOUND
 from bot.settings import Settings, load_settings
+from index.passage_index import PassageIndex
 
 EPHEMERAL = 1 << 6
 FILLER = " The town council met in the old hall that evening to discuss the budget, the roads and the lamps."
@@ -63,9 +68,11 @@ def environment(server: FakeDiscord, corpus: Path, index_dir: Path, **extra: str
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings, server: FakeDiscord) -> AsyncIterator[asyncio.Task[int]]:
+async def running_bot(
+    settings: Settings, server: FakeDiscord, index_service: IndexService | None = None
+) -> AsyncIterator[asyncio.Task[int]]:
     """`serve` (what `quotebot run` does) as a task, until it is READY; cancelled on exit."""
-    task = asyncio.create_task(serve(settings, handle_signals=False))
+    task = asyncio.create_task(serve(settings, handle_signals=False, index_service=index_service))
     ready = asyncio.ensure_future(server.wait_ready(timeout=30))
     done, _ = await asyncio.wait({task, ready}, timeout=31, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
@@ -234,13 +241,30 @@ async def test_passage_with_autocomplete(server: FakeDiscord, corpus: Path, tmp_
 async def test_reindex_by_moderator_while_answering_and_refused_for_member(
     server: FakeDiscord, corpus: Path, tmp_path: Path
 ) -> None:
-    """A moderator's /reindex runs while questions keep being answered; a plain member is refused."""
+    """A moderator's /reindex builds in the background while questions get the old index; a member is refused.
+
+    The build is held until the questions are answered, so they really overlap it; a second /reindex meanwhile
+    shares the one build.
+    """
     helpers = await server.add_role("Helpers")  # no Manage Server: a moderator only through the setting
     helper = server.add_member("helper", role_ids=[helpers.id])
     settings = load_settings(
         environment(server, corpus, tmp_path / "index", QUOTEBOT_MODERATOR_ROLE_IDS=str(helpers.id))
     )
-    async with running_bot(settings, server):
+    building, release = threading.Event(), threading.Event()
+    builds = 0
+    rebuild = corpus_rebuild(settings.corpus, settings.index_dir)
+
+    def held_rebuild() -> PassageIndex:
+        nonlocal builds
+        builds += 1
+        building.set()
+        release.wait(30)
+        return rebuild()
+
+    opened = await asyncio.to_thread(open_service, settings)
+    service = IndexService(opened.index, held_rebuild, top_k=settings.top_k, min_confidence=settings.min_confidence)
+    async with running_bot(settings, server, service):
         refused = await server.send_slash_command("reindex", user=server.member)
         refusal = await refused.wait_message(timeout=10)
         assert refusal["flags"] & EPHEMERAL and "Only moderators" in embed_of(refusal)["description"]
@@ -248,23 +272,29 @@ async def test_reindex_by_moderator_while_answering_and_refused_for_member(
         (corpus / "bakery.md").write_text("# The bakery\n\nThe baker now sells rye bread and pretzels." + FILLER * 3)
         (corpus / "comet.md").write_text("# Comet\n\nA comet was seen over the bay for three nights." + FILLER * 3)
         reindex = await server.send_slash_command("reindex", user=server.moderator)
-        questions = [
-            await server.send_slash_command("ask", {"question": "How many ships did the keeper count?"})
-            for _ in range(3)
-        ]
+        assert (await reindex.wait_response(timeout=10)).type == CallbackType.DEFERRED_CHANNEL_MESSAGE
+        assert await asyncio.to_thread(building.wait, 10)
+        joined = await server.send_slash_command("reindex", user=helper)
+        for _ in range(3):
+            during = embed_of(await ask(server, "What did the baker sell to every fisherman?"))
+            assert "sourdough" in during["description"]  # the old index, while the new one is being built
+        assert reindex.followups == [] and joined.followups == []  # still building
+        release.set()
+
         report = embed_of(await reindex.wait_message(timeout=20))
-        for question in questions:
-            assert "harbour.md" in embed_of(await question.wait_message(timeout=20))["fields"][0]["value"]
         fields = {field["name"]: field["value"] for field in report["fields"]}
         assert report["title"] == "Index refreshed"
         assert fields["Added (1)"] == "comet.md" and fields["Changed (1)"] == "bakery.md"
         assert fields["Removed (0)"] == "none"
+        assert re.fullmatch(r"4 documents, \d+ passages \(before: \d+\), in \d+\.\d\d s\.", report["description"])
+        shared = embed_of(await joined.wait_message(timeout=20))
+        assert shared["description"].startswith("A reindex was already running; this is its result.")
+        assert builds == 1
 
-        after = embed_of(await ask(server, "When was the comet seen over the bay?"))
-        assert "comet.md" in after["fields"][0]["value"]
-
-        by_role = await server.send_slash_command("reindex", user=helper)
-        assert embed_of(await by_role.wait_message(timeout=20))["title"] == "Index refreshed"
+        after = embed_of(await ask(server, "What does the baker sell now?"))
+        assert "rye bread" in after["description"]
+        comet = embed_of(await ask(server, "When was the comet seen over the bay?"))
+        assert "comet.md" in comet["fields"][0]["value"]
 
 
 @pytest.mark.asyncio
@@ -288,9 +318,60 @@ async def test_everyone_in_a_document_pings_nobody(server: FakeDiscord, corpus: 
 
 
 @pytest.mark.asyncio
-async def test_gateway_drop_then_resume_and_keep_answering(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
-    """The gateway drops the connection; the bot resumes the session and still answers."""
+async def test_every_message_is_sent_without_allowed_mentions(
+    server: FakeDiscord, corpus: Path, tmp_path: Path
+) -> None:
+    """Answers, pages, refusals, errors, help, sources, passages, replies and DMs: none of them can ping."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        await server.wait_commands_synced()
+        answer = await ask(server, "What happened in the harbour?", user=server.member)
+        more = button_ids(answer)[MORE_PASSAGES]
+        await (await server.click_button(answer, more, user=server.moderator)).wait_response(timeout=10)
+        await (await server.click_button(answer, more, user=server.member)).wait_response(timeout=10)
+        await ask(server, "When does the ferry leave?", private=True)
+        for name, options in (
+            ("reindex", {}),  # refused: an error message
+            ("passage", {"document": "notices.md", "number": 1}),
+            ("passage", {"document": "notices.md", "number": 9}),  # an error message
+            ("sources", {}),
+            ("help", {}),
+        ):
+            await (await server.send_slash_command(name, options, user=server.member)).wait_message(timeout=10)
+        target = await server.send_message("when does the ferry leave?", author=server.owner)
+        await (await server.send_message_command("Ask quotebot", target)).wait_message(timeout=10)
+        mention = await server.send_mention("when does the ferry leave?")
+        reply = await mention.wait_reply(timeout=10)
+        await (await server.send_reply("and who counted the ships?", reply)).wait_reply(timeout=10)
+        await (await server.send_mention("")).wait_reply(timeout=10)  # a bare mention: how to ask
+        await (await server.send_dm("what did the baker sell?")).wait_reply(timeout=10)
+
+    requests = server.message_requests()
+    kinds = {(request.route, (request.json or {}).get("type")) for request in requests}
+    assert {
+        ("interaction_callback", CallbackType.CHANNEL_MESSAGE),
+        ("interaction_callback", CallbackType.UPDATE_MESSAGE),
+        ("create_followup", None),
+        ("create_message", None),
+    } <= kinds, kinds
+    for request in requests:
+        body = request.message_body or {}
+        assert body.get("allowed_mentions", {}).get("parse") == [], request
+        if request.route == "create_message":
+            assert body["allowed_mentions"].get("replied_user") is False, request
+    assert not server.rejected_requests and not server.unknown_requests
+
+
+@pytest.mark.asyncio
+async def test_gateway_drop_then_resume_and_keep_answering(
+    server: FakeDiscord, corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The gateway drops the connection; the bot resumes the session and still answers.
+
+    IDENTIFY and RESUME both carry the token: even discord.py's debug log never shows it.
+    """
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    caplog.set_level(logging.DEBUG)
     async with running_bot(settings, server):
         await ask(server, "What did the baker sell?")
         identifies = server.identify_count
@@ -301,6 +382,8 @@ async def test_gateway_drop_then_resume_and_keep_answering(server: FakeDiscord, 
         assert "bakery.md" in embed_of(message)["fields"][0]["value"]
         mention = await server.send_mention("how many ships entered the harbour?")
         assert "harbour.md" in embed_of(await mention.wait_reply(timeout=10))["fields"][0]["value"]
+    assert server.resume_count == 1 and any(record.name.startswith("discord.gateway") for record in caplog.records)
+    assert server.token not in caplog.text
 
 
 @pytest.mark.asyncio
@@ -335,8 +418,11 @@ async def test_commands_sync_once_then_only_on_change(server: FakeDiscord, corpu
 
 
 @pytest.mark.asyncio
-async def test_quotebot_sync_and_sigterm_in_a_real_process(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
-    """`quotebot sync` forces a sync and exits 0; `quotebot run` answers, then shuts down cleanly on SIGTERM."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_quotebot_sync_and_a_stop_signal_in_a_real_process(
+    stop: signal.Signals, server: FakeDiscord, corpus: Path, tmp_path: Path
+) -> None:
+    """`quotebot sync` forces a sync and exits 0; `quotebot run` answers, then shuts down cleanly on the signal."""
     env = {**os.environ, **environment(server, corpus, tmp_path / "index")}
     env["PYTHONUNBUFFERED"] = "1"
     command = [sys.executable, "-m", "bot"]
@@ -358,12 +444,14 @@ async def test_quotebot_sync_and_sigterm_in_a_real_process(server: FakeDiscord, 
         message = await ask(server, "What did the baker sell?")
         assert "bakery.md" in embed_of(message)["fields"][0]["value"]
         assert len(server.requests_for("put_global_commands")) == 1  # unchanged since `quotebot sync`
-        run.send_signal(signal.SIGTERM)
+        run.send_signal(stop)
         out, err = await asyncio.wait_for(run.communicate(), 30)
     finally:
         if run.returncode is None:
             run.kill()
             await run.wait()
     assert run.returncode == 0, err.decode()
-    assert b"SIGTERM received: shutting down" in err
+    assert f"{stop.name} received: shutting down".encode() in err
+    # The bot sent a close frame rather than dying: 1000 from close(), or 4000 when its reader saw the close first.
+    assert server.gateway_connections[-1].close_code in (1000, 4000)
     assert b"Traceback" not in err and server.token.encode() not in out + err

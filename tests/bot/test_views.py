@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from unittest.mock import create_autospec
 
 import discord
 import pytest
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "cogs"))
 from cog_fakes import make_interaction, sent_embed
 
 from bot.checks import NotModerator, OnCooldown
+from bot.embeds import NO_MENTIONS
 from bot.interaction_errors import UNEXPECTED, QuotebotTree, handle_interaction_error
 from bot.views import NOT_YOURS, MorePassagesView, paging_view
 from index.answers import Answer, RankedPassage
@@ -49,7 +51,18 @@ async def test_owner_pages_to_the_last_passage() -> None:
         call = interaction.response.edit_message.await_args
         assert f"Passage number {page}" in (sent_embed(call).description or "")
         assert (call.kwargs["view"] is view) is expect_view
+        assert call.kwargs["allowed_mentions"] is NO_MENTIONS
     assert view.is_finished()
+
+
+@pytest.mark.asyncio
+async def test_timeout_removes_the_button() -> None:
+    """When the view times out, the button is taken off the message, still pinging nobody."""
+    view = MorePassagesView(three_passage_answer(), OWNER, timeout=None)
+    message = create_autospec(discord.Message, instance=True)
+    view.message = message
+    await view.on_timeout()
+    message.edit.assert_awaited_once_with(view=None, allowed_mentions=NO_MENTIONS)
 
 
 @pytest.mark.asyncio
@@ -61,6 +74,7 @@ async def test_only_the_asker_can_page() -> None:
     stranger.response.send_message.assert_awaited_once()
     assert stranger.response.send_message.await_args.args == (NOT_YOURS,)
     assert stranger.response.send_message.await_args.kwargs["ephemeral"] is True
+    assert stranger.response.send_message.await_args.kwargs["allowed_mentions"] is NO_MENTIONS
     assert view.page == 0
 
 
@@ -92,7 +106,7 @@ async def test_expected_errors_get_their_message(
     with caplog.at_level(logging.INFO, logger="bot.errors"):
         await handle_interaction_error(interaction, wrapped)
     call = interaction.response.send_message.await_args
-    assert call.kwargs["ephemeral"] is True
+    assert call.kwargs["ephemeral"] is True and call.kwargs["allowed_mentions"] is NO_MENTIONS
     assert expected in (sent_embed(call).description or "")
     assert all(record.exc_info is None for record in caplog.records)
 
