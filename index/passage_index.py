@@ -166,13 +166,16 @@ class PassageIndex:
             cache.move_to_end(position)
             return sentences
         text = self.passages[position].text
-        tokenize = self.analyzer.tokenizer.tokenize
-        sentences = []
+        spans: list[tuple[int, int]] = []
         line_start = 0
         for line in text.split("\n"):
-            for start, end in self.analyzer.splitter.spans(line, offset=line_start):
-                sentences.append(SentenceTerms.of(start, end, tokenize(text[start:end])))
+            spans.extend(self.analyzer.splitter.spans(line, offset=line_start))
             line_start += len(line) + 1
+        terms = self.analyzer.tokenizer.tokenize_many([text[start:end] for start, end in spans])
+        sentences = [
+            SentenceTerms.of(start, end, sentence_terms)
+            for (start, end), sentence_terms in zip(spans, terms, strict=True)
+        ]
         cache[position] = sentences
         if len(cache) > _SENTENCE_CACHE_SIZE:
             cache.popitem(last=False)

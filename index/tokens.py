@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal
 
 from nltk.stem.snowball import SnowballStemmer
@@ -51,6 +52,13 @@ _ACCENTS = re.compile("[\u0300-\u036f]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
 _EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
 _STOPWORDS_RESOURCE = "corpora/stopwords/english"
+# Joins texts for one word-tokenizer pass: a private-use character, which no
+# text of ours is expected to hold (one that does is tokenized on its own).
+_TEXT_SEPARATOR = "\ue000"
+# NLTK's word tokenizer splits a final period off only at the end of its input
+# ("Israel's." -> "Israel", "'s", "."): done to each text before they are
+# joined, every text gets the tokens it gets on its own.
+_FINAL_PERIOD = re.compile(r"""([^.])(\.)([\]\)}>"']*)\s*$""")
 
 # Irregular English verb and noun forms that Snowball leaves apart from their
 # base ("took" and "taken" stem to themselves, not to "take"): each line is the
@@ -194,6 +202,11 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
 
 
+def _prepared(text: str) -> str:
+    """Normalized, case-folded and accent-folded text, ready for word tokenization."""
+    return fold_accents(normalize(text).casefold())
+
+
 class Tokenizer:
     """Text to index terms. One instance caches stems, so reuse it."""
 
@@ -217,13 +230,33 @@ class Tokenizer:
     def tokenize(self, text: str) -> list[str]:
         """The index terms of `text`, in order, repeats kept."""
         terms: list[str] = []
-        cache = self._cache
-        for word in self._words.tokenize(fold_accents(normalize(text).casefold())):
-            word_terms = cache.get(word)
-            if word_terms is None:
-                word_terms = cache[word] = self._terms_of(word)
-            terms.extend(word_terms)
+        for word in self._words.tokenize(_prepared(text)):
+            terms.extend(self._word_terms(word))
         return terms
+
+    def tokenize_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """The terms of each of `texts`, as `tokenize` gives them, in one word-tokenizer pass.
+
+        NLTK's word tokenizer runs some twenty regular expressions a call:
+        for the short sentences of a passage, one call for all of them is two
+        to three times faster than one call each.
+        """
+        if not texts or any(_TEXT_SEPARATOR in text for text in texts):
+            return [self.tokenize(text) for text in texts]
+        joined = f" {_TEXT_SEPARATOR} ".join(_FINAL_PERIOD.sub(r"\1 \2 \3 ", _prepared(text)) for text in texts)
+        terms: list[list[str]] = [[]]
+        for word in self._words.tokenize(joined):
+            if word == _TEXT_SEPARATOR:
+                terms.append([])
+            else:
+                terms[-1].extend(self._word_terms(word))
+        return terms
+
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        word_terms = self._cache.get(word)
+        if word_terms is None:
+            word_terms = self._cache[word] = self._terms_of(word)
+        return word_terms
 
     def _terms_of(self, word: str) -> tuple[str, ...]:
         if word.startswith("'") or word == "n't":

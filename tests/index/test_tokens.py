@@ -86,6 +86,30 @@ def test_en_dash_separates_words(tokenizer: Tokenizer) -> None:
     assert tokenizer.tokenize("talks—and hostages") == tokenizer.tokenize("talks and hostages")
 
 
+SENTENCES = [
+    "By 1979, Saudi arms purchases from the US exceeded five times Israel's.",
+    'He said "no." Then it ended.',
+    "It moved to the U.S.",
+    "“Iran’s cease-fire,” he said (maybe.)",
+    "Talks resumed at 5 p.m.",
+    "",
+    "Is it over? Really!",
+    "Möngke took the children.",
+]
+
+
+def test_tokenize_many_gives_each_text_its_own_terms(tokenizer: Tokenizer) -> None:
+    """One pass over several texts gives what each text gives alone, final periods and clitics included."""
+    assert tokenizer.tokenize_many(SENTENCES) == [tokenizer.tokenize(text) for text in SENTENCES]
+    assert tokenizer.tokenize_many([]) == []
+
+
+def test_tokenize_many_with_the_separator_in_a_text(tokenizer: Tokenizer) -> None:
+    """A text holding the private-use separator still gets its own terms, and the count of results is right."""
+    texts = ["Blinken met \ue000 Netanyahu.", "Then he left."]
+    assert tokenizer.tokenize_many(texts) == [tokenizer.tokenize(text) for text in texts]
+
+
 def _matching(tokenizer: Tokenizer, passages: list[str], question: str) -> list[int]:
     engine = RankBM25Engine([tokenizer.tokenize(text) for text in passages])
     scores = engine.scores(tokenizer.tokenize(question))
