@@ -18,7 +18,7 @@ from index.answers import MAX_QUESTION_CHARS, Answer
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
 from index.ranking import ENGINE_CHOICES
-from index.store import index_path, load_index, open_index, stale_reason
+from index.store import OpenedIndex, index_path, load_index, open_index, stale_reason
 
 PROGRAM = "quotebot"
 
@@ -132,7 +132,15 @@ def _confidence(value: str) -> float:
     return number
 
 
-def _open(arguments: argparse.Namespace, settings: Settings, force_rebuild: bool = False) -> PassageIndex:
+def _open(arguments: argparse.Namespace, settings: Settings) -> PassageIndex:
+    opened = _open_index(arguments, settings)
+    if opened.save_error:
+        _warn(opened.save_error)  # answering doesn't need the file: the next run rebuilds
+    return opened.index
+
+
+def _open_index(arguments: argparse.Namespace, settings: Settings, force_rebuild: bool = False) -> OpenedIndex:
+    """The persisted index of the corpus, or a fresh build; its warnings but a failed save go to stderr."""
     opened = open_index(
         arguments.corpus or settings.corpus,
         arguments.index_dir or settings.index_dir,
@@ -141,8 +149,9 @@ def _open(arguments: argparse.Namespace, settings: Settings, force_rebuild: bool
         engine=arguments.engine or settings.engine,
     )
     for warning in opened.warnings:
-        _warn(warning)
-    return opened.index
+        if warning != opened.save_error:
+            _warn(warning)
+    return opened
 
 
 def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -236,8 +245,12 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
-    index = _open(arguments, settings, force_rebuild=True)
-    path = index_path(arguments.index_dir or settings.index_dir, arguments.corpus or settings.corpus)
+    opened = _open_index(arguments, settings, force_rebuild=True)
+    if opened.save_error:
+        # Saving is the point of this command: an index that only lived in memory is a failure.
+        _error(opened.save_error)
+        return 1
+    index, path = opened.index, opened.path
     print(
         f"indexed {len(index.documents)} document(s), {len(index.passages)} passages, "
         f"{index.vocabulary_size} terms with {index.engine.name} in {index.build_seconds:.2f} s -> {path}"

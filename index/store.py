@@ -40,6 +40,8 @@ class OpenedIndex:
     path: Path
     rebuilt: bool
     warnings: list[str] = field(default_factory=list)
+    save_error: str | None = None
+    """Why a rebuilt index couldn't be saved (also among `warnings`); it serves all the same."""
 
 
 def default_index_dir() -> Path:
@@ -338,5 +340,6 @@ def open_index(
     try:
         save_index(index, path)
     except OSError as error:
-        warnings.append(f"couldn't save the index to {path}: {error.strerror or error}")
+        save_error = f"couldn't save the index to {path}: {error.strerror or error}"
+        return OpenedIndex(index, path, rebuilt=True, warnings=[*warnings, save_error], save_error=save_error)
     return OpenedIndex(index, path, rebuilt=True, warnings=warnings)

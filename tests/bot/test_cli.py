@@ -266,6 +266,22 @@ def test_index_build_then_info_then_ask_loads(cli, make_corpus, build_calls: lis
     assert len(build_calls) == 1
 
 
+def test_index_build_that_cannot_save_fails(cli, make_corpus, tmp_path: Path) -> None:
+    """`index build` into a folder that can't be written says why and exits 1; `ask` there still answers, warning."""
+    corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n"})
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the index folder should be")
+    built = cli("index", "build", "--corpus", str(corpus), "--index-dir", str(blocked))
+    assert built.code == 1
+    assert "couldn't save the index" in only_error_line(built)
+    assert built.out == ""
+    asked = cli("ask", "--json", "--corpus", str(corpus), "--index-dir", str(blocked), "Who met the prince?")
+    assert asked.code == 0
+    assert asked.json_lines()[0]["found"] is True
+    assert asked.err.count("couldn't save the index") == 1
+    assert asked.err.startswith("quotebot: warning:")
+
+
 def test_index_info_reports_stale(cli, make_corpus) -> None:
     """After an added document, `index info` says the saved index is stale."""
     corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n"})
