@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ASKING_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 EMPTY_MENTION = "Ask me something after the mention, for example: `@quotebot who won the race?` (or try /help)."
 
 
@@ -65,6 +66,8 @@ class Mentions(commands.Cog):
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
             return  # never answer ourselves or other bots: no loops
+        if message.type not in ASKING_TYPES:
+            return  # a pin, a join, a thread created...: Discord's notices, not questions
         mentions_bot = me.id in message.raw_mentions or any(user.id == me.id for user in message.mentions)
         replied = replies_to(message, me.id)
         direct = message.guild is None

@@ -35,9 +35,13 @@ def make_message(
     in_guild: bool = True,
     mentions_bot: bool = False,
     reply_to_author: int | None = None,
+    kind: discord.MessageType | None = None,
 ) -> discord.Message:
     message = create_autospec(discord.Message, instance=True)
     message.id = 555
+    if kind is None:
+        kind = discord.MessageType.default if reply_to_author is None else discord.MessageType.reply
+    message.type = kind
     message.content = content
     author = create_autospec(discord.Member, instance=True)
     author.id, author.bot = author_id, author_is_bot
@@ -104,7 +108,7 @@ async def test_dm_and_follow_up_are_answered(service: IndexService) -> None:
 
 @pytest.mark.asyncio
 async def test_messages_not_for_the_bot_are_ignored(service: IndexService) -> None:
-    """Plain channel messages, replies to others, the bot's own and other bots' messages get no reply."""
+    """Plain channel messages, replies to others, the bot's own and other bots' messages, notices get no reply."""
     cog = make_cog(service)
     ignored = [
         make_message("how many ships entered the harbour?"),
@@ -112,6 +116,7 @@ async def test_messages_not_for_the_bot_are_ignored(service: IndexService) -> No
         make_message(f"<@{BOT_ID}> how many ships?", author_id=BOT_ID, author_is_bot=True, mentions_bot=True),
         make_message(f"<@{BOT_ID}> how many ships?", author_id=31337, author_is_bot=True, mentions_bot=True),
         make_message("", reply_to_author=BOT_ID),  # a reply without a ping arrives without content
+        make_message("", in_guild=False, kind=discord.MessageType.pins_add),  # a notice in a DM, not a question
     ]
     for message in ignored:
         await cog.on_message(message)
