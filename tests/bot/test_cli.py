@@ -162,6 +162,17 @@ def test_passage_number_is_one_based_within_its_document(cli, make_corpus) -> No
     check_contract(walrus, corpus)
 
 
+def test_corpus_setting_is_the_default_corpus(cli, make_corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QUOTEBOT_CORPUS is what `--corpus` defaults to; the option still wins over it."""
+    setting = make_corpus({"walrus.txt": "The walrus treaty was signed in Oslo on a cold morning in May. " * 3})
+    option = make_corpus({"quokka.txt": "The quokka summit opened in Perth on a hot Monday in March. " * 3})
+    monkeypatch.setenv("QUOTEBOT_CORPUS", str(setting))
+    (from_setting,) = cli("ask", "--json", "Where was the walrus treaty signed?").json_lines()
+    assert from_setting["found"] and from_setting["passages"][0]["doc"] == "walrus.txt"
+    (from_option,) = cli("ask", "--json", "--corpus", str(option), "Where did the quokka summit open?").json_lines()
+    assert from_option["found"] and from_option["passages"][0]["doc"] == "quokka.txt"
+
+
 @pytest.mark.parametrize("question", [UNKNOWN_WORDS, "the of and ???", "🙂🎉"])
 def test_json_not_found(cli, question: str, repo_root: Path) -> None:
     """Questions with nothing to match say found: false with no passages, exit 0."""
