@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import socket
 from pathlib import Path
-from unittest.mock import AsyncMock
+from unittest.mock import AsyncMock, create_autospec
 
+import aiohttp
 import discord
 import pytest
 import yarl
@@ -208,6 +209,37 @@ async def test_sync_only_when_the_commands_changed(tmp_path: Path, service: Inde
     bot, sync = await start_bot(settings, service, force=True)
     sync.assert_awaited_once()
     await bot.close()
+
+
+def server_error() -> discord.HTTPException:
+    response = create_autospec(aiohttp.ClientResponse, instance=True)
+    response.status, response.reason = 503, "Service Unavailable"
+    return discord.HTTPException(response, {"message": "try later", "code": 0})
+
+
+@pytest.mark.asyncio
+async def test_a_failed_sync_only_stops_quotebot_sync(
+    tmp_path: Path, service: IndexService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`quotebot run` logs a failed sync and serves the commands synced before; `quotebot sync` fails with it."""
+    settings = Settings(index_dir=tmp_path / "index")
+    bot = Quotebot(settings, index_service=service, application_id=APPLICATION_ID)
+    bot.tree.sync = AsyncMock(side_effect=server_error())  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        await bot.setup_hook()
+    assert bot.sync_result is None and "couldn't sync the commands (503" in caplog.text
+    await bot.close()
+    # Not remembered as synced: the next start tries again.
+    bot, sync = await start_bot(settings, service)
+    sync.assert_awaited_once()
+    await bot.close()
+
+    forced = Quotebot(settings, index_service=service, force_sync=True, application_id=APPLICATION_ID)
+    forced.tree.sync = AsyncMock(side_effect=server_error())  # type: ignore[method-assign]
+    with pytest.raises(discord.HTTPException):
+        await forced.setup_hook()
+    assert startup_failure(server_error()) == "quotebot: error: Discord refused the start-up (503): try later"
+    await forced.close()
 
 
 @pytest.mark.asyncio
