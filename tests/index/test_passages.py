@@ -255,9 +255,11 @@ def sentence(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 24)) == 0:
         # An overlong sentence, longer than a passage but not so long that it is cut.
         filler = " ".join(middle or ["talks"])
-        target = min(int(MAX_PASSAGE_CHARS * 1.3), MAX_SENTENCE_CHARS - 100)
-        repeated = []
-        while len(" ".join(repeated)) < target:
+        # Room for the first and last words: past MAX_SENTENCE_CHARS the splitter cuts the sentence.
+        limit = MAX_SENTENCE_CHARS - 100
+        target = min(int(MAX_PASSAGE_CHARS * 1.3), limit)
+        repeated = [filler]
+        while len(" ".join(repeated)) < target and len(" ".join([*repeated, filler])) <= limit:
             repeated.append(filler)
         text = words[0] + " " + " ".join(repeated) + " " + words[-1] + "."
     return text
