@@ -29,6 +29,16 @@ has no terms and no mass at all. The square root tempers IDF, which on a
 small corpus is coarse: with linear IDF one rare word decides alone, and
 generic words that miss (a paraphrase's "called", "known") barely count.
 
+Given the question's names and the best passage's BM25 score, the confidence
+tells a paraphrase from another topic better. A name (a word capitalized
+inside the question: "Kublai", "NSFNET") weighs `NAME_WEIGHT` times as much:
+a passage that lacks a name the question asks about is likely about
+something else, while a missing common word is often just a paraphrase. And
+the confidence becomes the mean of that share and `bm25_share`, the BM25
+score against the score of a passage that holds each question term once:
+with linear IDF and term frequency, it credits a passage that is about the
+question's rare terms rather than mentioning its common ones in passing.
+
 Quoting. The quote is the passage's best sentence by the same sentence score,
 extended by the next sentence when that one adds question terms the best
 one lacks, since answers often straddle two sentences.
@@ -56,6 +66,10 @@ RERANK_DEPTH = 10
 SENTENCE_WEIGHT = 1.0
 SENTENCE_BM25_WEIGHT = 0.5
 PHRASE_WEIGHT = 0.5
+# How many times a name weighs what a common word of the same IDF weighs in the confidence.
+NAME_WEIGHT = 2.0
+# The part of the confidence that `bm25_share` makes up when the BM25 score is known.
+BM25_SHARE_WEIGHT = 0.5
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
 
@@ -137,17 +151,48 @@ def evidence_weight(idf: float) -> float:
     return math.sqrt(max(idf, 0.0))
 
 
-def confidence(question_weights: dict[str, float], passage_terms: frozenset[str]) -> float:
-    """Share of the question's evidence mass found in a passage, 0 to 1.
+def confidence(
+    question_weights: dict[str, float],
+    passage_terms: frozenset[str],
+    *,
+    name_terms: frozenset[str] = frozenset(),
+    bm25: float | None = None,
+    k1: float = DEFAULT_K1,
+) -> float:
+    """How surely a passage answers a question, 0 to 1.
 
     `question_weights` maps each distinct question term to its IDF; each term
-    weighs `evidence_weight(idf)`.
+    weighs `evidence_weight(idf)`, times `NAME_WEIGHT` for the `name_terms`
+    (see `Tokenizer.name_terms`). Without `bm25`, the confidence is the share
+    of that mass found in `passage_terms`; with the passage's BM25 score
+    (the engine's, with its `k1`), it is the weighted mean of that share and
+    `bm25_share`.
     """
-    evidence = {term: evidence_weight(idf) for term, idf in question_weights.items()}
+    evidence = {
+        term: evidence_weight(idf) * (NAME_WEIGHT if term in name_terms else 1.0)
+        for term, idf in question_weights.items()
+    }
     total = sum(evidence.values())
     if total <= 0:
         return 0.0
-    return matched_mass(evidence, passage_terms) / total
+    share = matched_mass(evidence, passage_terms) / total
+    if bm25 is None:
+        return share
+    return (1.0 - BM25_SHARE_WEIGHT) * share + BM25_SHARE_WEIGHT * bm25_share(bm25, question_weights, k1)
+
+
+def bm25_share(bm25: float, question_weights: dict[str, float], k1: float = DEFAULT_K1) -> float:
+    """A passage's BM25 score against that of a passage holding each question term once, at most 1.
+
+    In Lucene's BM25 without the (k1 + 1) factor, a term found once in a
+    passage of average length scores idf / (1 + k1): such a passage scores
+    the sum of those. A passage that repeats the rare terms, or is short,
+    scores more, and is counted as 1.
+    """
+    attainable = sum(max(idf, 0.0) for idf in question_weights.values()) / (1.0 + k1)
+    if attainable <= 0:
+        return 0.0
+    return min(max(bm25, 0.0) / attainable, 1.0)
 
 
 def matched_mass(weights: dict[str, float], terms: frozenset[str]) -> float:

@@ -19,6 +19,7 @@ from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
 from index.nltk_data import has_resource
+from index.sentences import ABBREVIATIONS
 from index.stopwords import ENGLISH_STOPWORDS
 
 StopwordSource = Literal["auto", "builtin", "nltk-data"]
@@ -52,6 +53,8 @@ _ACCENTS = re.compile("[\u0300-\u036f]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
 _EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
 _STOPWORDS_RESOURCE = "corpora/stopwords/english"
+# After these a capitalized word starts a sentence rather than being a name.
+_SENTENCE_END_MARKS = frozenset(".?!:;…")
 # Joins texts for one word-tokenizer pass: a private-use character, which no
 # text of ours is expected to hold (one that does is tokenized on its own).
 _TEXT_SEPARATOR = "\ue000"
@@ -233,6 +236,25 @@ class Tokenizer:
         for word in self._words.tokenize(_prepared(text)):
             terms.extend(self._word_terms(word))
         return terms
+
+    def name_terms(self, text: str) -> frozenset[str]:
+        """The terms of the words capitalized where no sentence starts: names such as "Kublai" or "NSFNET".
+
+        A question's names are its most specific words (`index.answers.confidence`
+        weighs them more). Where every word is capitalized, every term is a
+        name and none stands out; a lower-case question has none.
+        """
+        names: set[str] = set()
+        at_sentence_start = True
+        for word in self._words.tokenize(fold_accents(normalize(text))):
+            if not _HAS_WORD_CHAR.search(word):
+                at_sentence_start = at_sentence_start or word in _SENTENCE_END_MARKS
+                continue
+            if not at_sentence_start and word[:1].isupper():
+                names.update(self._word_terms(word.casefold()))
+            # Inside a text the word tokenizer leaves a period on its word: "in 1271. Kublai".
+            at_sentence_start = word.endswith(".") and word[:-1].casefold() not in ABBREVIATIONS
+        return frozenset(names)
 
     def tokenize_many(self, texts: Sequence[str]) -> list[list[str]]:
         """The terms of each of `texts`, as `tokenize` gives them, in one word-tokenizer pass.

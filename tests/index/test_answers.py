@@ -10,11 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index.answers import (
+    BM25_SHARE_WEIGHT,
+    NAME_WEIGHT,
     PHRASE_WEIGHT,
     SENTENCE_BM25_WEIGHT,
     SENTENCE_WEIGHT,
     SentenceTerms,
     best_quote,
+    bm25_share,
     confidence,
     evidence_weight,
     phrase_mass,
@@ -22,7 +25,7 @@ from index.answers import (
     sentence_bm25,
 )
 from index.passage_index import Analyzer, PassageIndex, build_index
-from index.ranking import lucene_idf
+from index.ranking import RankBM25Engine, lucene_idf
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -158,6 +161,64 @@ def test_matching_more_terms_never_lowers_confidence(weights: dict[str, float], 
     """Adding a question term to the passage's terms can only raise the confidence."""
     extra = next(iter(weights))
     assert confidence(weights, frozenset(matched | {extra})) >= confidence(weights, frozenset(matched)) - 1e-12
+
+
+def test_a_missing_name_weighs_more_than_a_missing_common_word() -> None:
+    """With equal IDFs, a passage lacking the question's name is less sure than one lacking a common word."""
+    weights = {"kublai": 4.0, "found": 4.0}
+    names = frozenset({"kublai"})
+    lacks_common_word = confidence(weights, frozenset({"kublai"}), name_terms=names)
+    lacks_name = confidence(weights, frozenset({"found"}), name_terms=names)
+    assert lacks_common_word == pytest.approx(NAME_WEIGHT / (NAME_WEIGHT + 1))
+    assert lacks_name == pytest.approx(1 / (NAME_WEIGHT + 1))
+    assert confidence(weights, frozenset({"kublai"})) == pytest.approx(0.5)
+
+
+@given(weights=idf_maps, matched=st.sets(st.text(alphabet="abcdefgh", min_size=1, max_size=3)))
+def test_when_every_term_is_a_name_none_stands_out(weights: dict[str, float], matched: set[str]) -> None:
+    """A question written in capitals makes every term a name: the confidence is as without names."""
+    every_term = frozenset(weights)
+    assert confidence(weights, frozenset(matched), name_terms=every_term) == pytest.approx(
+        confidence(weights, frozenset(matched))
+    )
+
+
+def test_bm25_share_by_hand() -> None:
+    """Against idf / (1 + k1) per term: with IDFs 2 and 1.3 and k1 = 1.2 that is 1.5; capped at 1."""
+    weights = {"lamp": 2.0, "taper": 1.3}
+    assert bm25_share(0.75, weights, k1=1.2) == pytest.approx(0.5)
+    assert bm25_share(1.5, weights, k1=1.2) == pytest.approx(1.0)
+    assert bm25_share(4.0, weights, k1=1.2) == 1.0
+    assert bm25_share(0.0, weights, k1=1.2) == 0.0
+    assert bm25_share(1.0, {}, k1=1.2) == 0.0
+
+
+def test_bm25_share_of_a_passage_holding_each_term_once_is_one() -> None:
+    """A passage of average length holding each question term once scores exactly the attainable score."""
+    passages = [["lamp", "taper", "bay"], ["bread", "oven", "bay"], ["roof", "timber", "paint"]]
+    engine = RankBM25Engine(passages)
+    weights = {term: engine.idf(term) for term in ("lamp", "taper")}
+    assert bm25_share(float(engine.scores(["lamp", "taper"])[0]), weights, k1=engine.k1) == pytest.approx(1.0)
+
+
+def test_confidence_with_bm25_is_the_mean_of_both_shares() -> None:
+    """Given the passage's BM25 score, the confidence mixes the matched share with the BM25 share."""
+    weights = {"lamp": 4.0, "taper": 1.0}
+    matched = frozenset({"lamp"})
+    expected = (1 - BM25_SHARE_WEIGHT) * (2 / 3) + BM25_SHARE_WEIGHT * bm25_share(1.0, weights, k1=1.2)
+    assert confidence(weights, matched, bm25=1.0, k1=1.2) == pytest.approx(expected)
+    assert confidence(weights, frozenset(), bm25=0.0) == 0.0
+    assert confidence({}, matched, bm25=1.0) == 0.0
+
+
+@given(
+    weights=idf_maps,
+    matched=st.sets(st.text(alphabet="abcdefgh", min_size=1, max_size=3)),
+    bm25=st.floats(min_value=0.0, max_value=100.0),
+)
+def test_confidence_with_bm25_is_a_share(weights: dict[str, float], matched: set[str], bm25: float) -> None:
+    """With a BM25 score too, the confidence stays in [0, 1]."""
+    assert 0.0 <= confidence(weights, frozenset(matched), bm25=bm25) <= 1.0 + 1e-12
 
 
 def _sentence(start: int, text: str) -> SentenceTerms:

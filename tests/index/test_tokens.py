@@ -110,6 +110,33 @@ def test_tokenize_many_with_the_separator_in_a_text(tokenizer: Tokenizer) -> Non
     assert tokenizer.tokenize_many(texts) == [tokenizer.tokenize(text) for text in texts]
 
 
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Who did Blinken meet in Saudi Arabia?", {"blinken", "saudi", "arabia"}),
+        ("What did NSFNET provide?", {"nsfnet"}),
+        ("Where did Möngke die?", {"mongk"}),
+        ("Kublai Khan founded what?", {"khan"}),  # the first word starts a sentence
+        ("It ended in 1271. Kublai then ruled?", set()),
+        ("Who was Mr. Smith?", {"mr", "smith"}),  # "Mr." ends no sentence
+        ("who did blinken meet?", set()),
+        ("Who was the Duke of Normandy's heir?", {"duke", "normandi"}),
+    ],
+)
+def test_name_terms_are_the_capitalized_words_inside_a_sentence(
+    tokenizer: Tokenizer, question: str, names: set[str]
+) -> None:
+    """Words capitalized where no sentence starts are names; their terms are the index's terms."""
+    assert tokenizer.name_terms(question) == names
+    assert names <= set(tokenizer.tokenize(question))
+
+
+def test_in_capitals_every_term_is_a_name(tokenizer: Tokenizer) -> None:
+    """A question in capitals leaves no term out of the names (the first word is a stopword here)."""
+    question = "WHO WAS THE DUKE OF NORMANDY?"
+    assert tokenizer.name_terms(question) == set(tokenizer.tokenize(question))
+
+
 def _matching(tokenizer: Tokenizer, passages: list[str], question: str) -> list[int]:
     engine = RankBM25Engine([tokenizer.tokenize(text) for text in passages])
     scores = engine.scores(tokenizer.tokenize(question))
