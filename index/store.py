@@ -25,7 +25,7 @@ from index import ranking
 from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
-from index.passages import Passage
+from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 
 FORMAT = "quotebot-index"
@@ -114,6 +114,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
         "built_at": index.built_at,
         "build_seconds": index.build_seconds,
         "analyzer": index.analyzer.fingerprint,
+        "passage_chars": _passage_chars(),
         "engine": engine.name,
         "k1": engine.k1,
         "b": engine.b,
@@ -134,6 +135,11 @@ def _header(index: PassageIndex) -> dict[str, Any]:
             for item in index.skipped
         ],
     }
+
+
+def _passage_chars() -> list[int]:
+    """The passage size limits the index was split with: other limits make other passages."""
+    return [MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS]
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -166,6 +172,8 @@ def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
         raise IndexFileError(f"{path} has format version {payload.get('version')!r}, not {FORMAT_VERSION}")
     if payload.get("analyzer") != analyzer.fingerprint:
         raise IndexFileError(f"{path} was built with another tokenizer ({payload.get('analyzer')})")
+    if payload.get("passage_chars") != _passage_chars():
+        raise IndexFileError(f"{path} was built with other passage sizes ({payload.get('passage_chars')})")
     try:
         if payload.get("engine") == "bm25s":
             return _large_index_from_payload(path, payload, analyzer)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import index.store
 from index.errors import CorpusError
 from index.passage_index import Analyzer, PassageIndex
 from index.sentences import SentenceSplitter
@@ -233,6 +234,18 @@ def test_failed_write_during_fsync_leaves_the_old_file(
         write_atomically(opened.path, b"{}")
     assert opened.path.read_bytes() == before
     assert sorted(path.name for path in index_dir.iterdir()) == [opened.path.name]
+
+
+def test_index_split_with_other_passage_sizes_is_rebuilt(
+    corpus: Path, index_dir: Path, builtin_analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index whose passages were cut with other size limits is rebuilt, with a warning naming the reason."""
+    open_current(corpus, index_dir, builtin_analyzer)
+    assert not open_current(corpus, index_dir, builtin_analyzer).rebuilt
+    monkeypatch.setattr(index.store, "MAX_PASSAGE_CHARS", index.store.MAX_PASSAGE_CHARS + 1)
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any("other passage sizes" in warning for warning in opened.warnings), opened.warnings
 
 
 def test_unsavable_index_still_answers(corpus: Path, tmp_path: Path, builtin_analyzer) -> None:
