@@ -132,7 +132,13 @@ class PassageIndex:
         best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
         ranked = [self._ranked(position, score, weights) for position, score in best]
         top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
-        certainty = confidence(weights, top_terms)
+        certainty = confidence(
+            weights,
+            top_terms,
+            name_terms=self.analyzer.tokenizer.name_terms(question),
+            bm25=dict(candidates)[best[0][0]],
+            k1=self.engine.k1,
+        )
         if certainty < min_confidence:
             return Answer(
                 question, found=False, verdict="not-covered", confidence=certainty, passages=(), hint=ranked[0]

@@ -158,7 +158,7 @@ async def test_more_passages_pages_for_the_asker_only(server: FakeDiscord, corpu
     """The asker pages to the next passage; someone else pressing the button gets a private refusal."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
     async with running_bot(settings, server):
-        message = await ask(server, "What happened in the harbour?", user=server.member)
+        message = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(message)[MORE_PASSAGES]
 
         stranger = await server.click_button(message, more, user=server.moderator)
@@ -325,7 +325,7 @@ async def test_every_message_is_sent_without_allowed_mentions(
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
     async with running_bot(settings, server):
         await server.wait_commands_synced()
-        answer = await ask(server, "What happened in the harbour?", user=server.member)
+        answer = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(answer)[MORE_PASSAGES]
         await (await server.click_button(answer, more, user=server.moderator)).wait_response(timeout=10)
         await (await server.click_button(answer, more, user=server.member)).wait_response(timeout=10)

@@ -98,12 +98,24 @@ def test_passages_come_best_first(index: PassageIndex) -> None:
 
 
 def test_confidence_of_a_question_half_outside_the_corpus(index: PassageIndex) -> None:
-    """Confidence is the sqrt-IDF share of the question matched, by hand: one term in 1 of 4 passages, one unknown."""
+    """By hand: one term in 1 of 4 passages, one unknown; the mean of the sqrt-IDF share matched and the BM25 share."""
     answer = index.ask("schooner zeppelin", min_confidence=0.0)
-    known = math.sqrt(math.log(1 + (4 - 1 + 0.5) / (1 + 0.5)))
-    unknown = math.sqrt(math.log(1 + (4 - 0 + 0.5) / (0 + 0.5)))
-    assert answer.confidence == pytest.approx(known / (known + unknown))
+    known_idf = math.log(1 + (4 - 1 + 0.5) / (1 + 0.5))
+    unknown_idf = math.log(1 + (4 - 0 + 0.5) / (0 + 0.5))
+    share = math.sqrt(known_idf) / (math.sqrt(known_idf) + math.sqrt(unknown_idf))
+    position = index.passages.index(answer.passages[0].passage)
+    bm25 = float(index.engine.scores(["schooner"])[position])
+    attainable = (known_idf + unknown_idf) / (1 + index.engine.k1)
+    assert answer.confidence == pytest.approx(0.5 * share + 0.5 * min(bm25 / attainable, 1.0))
     assert answer.passages[0].passage.text == PARAGRAPHS[2]
+
+
+def test_a_missing_name_costs_more_confidence_than_a_missing_word(index: PassageIndex) -> None:
+    """An unknown word capitalized inside the question is a name: missing it lowers the confidence more."""
+    word = index.ask("Was the schooner a zeppelin?", min_confidence=0.0)
+    name = index.ask("Was the schooner a Zeppelin?", min_confidence=0.0)
+    assert name.passages[0].passage == word.passages[0].passage
+    assert name.confidence < word.confidence
 
 
 def test_threshold_decides_between_answer_and_refusal(index: PassageIndex) -> None:
