@@ -92,6 +92,7 @@ class Quotebot(commands.Bot):
         self.force_sync = force_sync
         self.cooldown = UserCooldown(settings.cooldown_seconds)
         self._index_service = index_service
+        self._owns_index_service = index_service is None
         self.sync_result: SyncResult | None = None
         self.failed_extensions: list[str] = []
 
@@ -118,6 +119,11 @@ class Quotebot(commands.Bot):
                 raise  # `quotebot sync` exists to sync: say it failed
             # The commands synced earlier still work; serving beats refusing to start.
             log.error("couldn't sync the commands (%s %s): %s", error.status, error.code, error.text)
+
+    async def close(self) -> None:
+        await super().close()
+        if self._owns_index_service and self._index_service is not None:
+            self._index_service.close()
 
     async def sync_commands(self, *, force: bool = False) -> SyncResult:
         """Push the commands to the dev guild (or globally) when they changed since the last sync, or when forced."""

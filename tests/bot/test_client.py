@@ -261,3 +261,25 @@ def test_bot_never_pings_and_needs_no_privileged_intent(tmp_path: Path, service:
     assert mentions is not None and mentions.to_dict() == {"parse": []} and not mentions.replied_user
     assert not bot.intents.message_content and not bot.intents.members and not bot.intents.presences
     assert bot.intents.dm_messages and bot.intents.guild_messages
+
+
+@pytest.mark.asyncio
+async def test_close_stops_only_the_question_thread_the_bot_opened(
+    tmp_path: Path, service: IndexService, make_corpus, builtin_analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service handed to the bot keeps answering after the bot closes; the one the bot opened is closed with it."""
+    lent = Quotebot(Settings(index_dir=tmp_path), index_service=service)
+    await lent.close()
+    assert (await service.ask("When do ships sail into the harbour?")).found
+
+    root = make_corpus({"own.md": "# Own\n\n" + "Ferries leave the pier every evening at nine. " * 6})
+    own_index = build_index(root, analyzer=builtin_analyzer)
+    own = IndexService(own_index, lambda: own_index)
+    monkeypatch.setattr("bot.client.open_service", lambda settings, analyzer: own)
+    monkeypatch.setattr(Quotebot, "sync_commands", AsyncMock(return_value=None))
+    bot = Quotebot(Settings(index_dir=tmp_path))
+    await bot.setup_hook()
+    assert (await own.ask("When do ferries leave the pier?")).found
+    await bot.close()
+    with pytest.raises(RuntimeError):
+        await own.ask("When do ferries leave the pier?")

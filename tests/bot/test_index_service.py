@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.index_service import DocumentChanges, IndexService, ReindexError, compare_documents, corpus_rebuild
+from bot.index_service import (
+    QUESTION_THREADS,
+    DocumentChanges,
+    IndexService,
+    ReindexError,
+    compare_documents,
+    corpus_rebuild,
+)
 from index.errors import CorpusError, QuestionError
 from index.passage_index import Analyzer, PassageIndex, build_index
 
@@ -62,9 +69,21 @@ async def test_scoring_runs_off_the_event_loop(make_corpus, builtin_analyzer: An
 
     index.ask = recording_ask  # type: ignore[method-assign]
     service = IndexService(index, lambda: index)
-    answer = await service.ask("how many ships did the lighthouse keeper count?")
-    assert answer.found
-    assert asked_in and asked_in[0] != threading.get_ident()
+    answers = await asyncio.gather(*(service.ask("how many ships did the lighthouse keeper count?") for _ in range(8)))
+    assert all(answer.found for answer in answers)
+    assert len(asked_in) == 8 and threading.get_ident() not in asked_in
+    # One question thread: concurrent questions take turns instead of fighting the event loop for the GIL.
+    assert len(set(asked_in)) == QUESTION_THREADS == 1
+
+
+@pytest.mark.asyncio
+async def test_closed_service_refuses_new_questions(make_corpus, builtin_analyzer: Analyzer) -> None:
+    """After close(), the question thread is gone: asking fails loudly rather than hanging."""
+    service = IndexService(build(make_corpus(OLD_DOCS), builtin_analyzer), lambda: None)  # type: ignore[arg-type, return-value]
+    assert (await service.ask("how many ships did the lighthouse keeper count?")).found
+    service.close()
+    with pytest.raises(RuntimeError):
+        await service.ask("how many ships did the lighthouse keeper count?")
 
 
 @pytest.mark.asyncio
