@@ -164,3 +164,17 @@ def test_top_k_is_exact_against_a_full_sort() -> None:
         k = int(generator.integers(1, 12))
         expected = sorted((i for i in range(len(scores)) if scores[i] > 0), key=lambda i: (-scores[i], i))[:k]
         assert [index for index, _ in top_k(scores, k)] == expected
+
+
+def test_top_k_is_exact_over_scores_of_every_magnitude() -> None:
+    """Scores spread over many orders of magnitude, as on a large corpus: still exactly a full stable sort."""
+    generator = np.random.default_rng(11)
+    for _ in range(100):
+        size = int(generator.integers(1, 3000))
+        scores = np.where(generator.random(size) < 0.8, 10.0 ** generator.uniform(-12, 2, size), 0.0)
+        scores[generator.random(size) < 0.05] = -1.0
+        if size > 3:
+            scores[generator.integers(0, size, 3)] = scores.max()  # ties at the top
+        k = int(generator.integers(1, 25))
+        expected = sorted((i for i in range(size) if scores[i] > 0), key=lambda i: (-scores[i], i))[:k]
+        assert [index for index, _ in top_k(scores, k)] == expected
