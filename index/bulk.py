@@ -16,6 +16,7 @@ workers can't start or die, the chunks are tokenized in this process instead.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -32,6 +33,9 @@ PARALLEL_MIN_PASSAGES = 20_000
 """Below this, starting workers (each imports NLTK) costs more than it saves."""
 CHUNK_PASSAGES = 4_000
 MAX_WORKERS = 8
+WORKER_NICENESS = 10
+"""Workers run at a lower CPU priority: a reindex must leave the cores to the bot
+answering meanwhile. On an otherwise idle machine it changes nothing."""
 
 # (local vocabulary, pair passages, pair local term ids, pair counts, passage lengths)
 _ChunkCounts = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -114,6 +118,8 @@ _worker_tokenizer: Tokenizer | None = None
 def _set_worker_tokenizer(tokenizer: Tokenizer | None) -> None:
     global _worker_tokenizer
     _worker_tokenizer = tokenizer
+    with contextlib.suppress(AttributeError, OSError):  # not on Unix, or not allowed: full priority works too
+        os.nice(WORKER_NICENESS)
 
 
 def _count_chunk(texts: Sequence[str]) -> _ChunkCounts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -233,3 +234,19 @@ def test_passage_store_round_trip() -> None:
     assert store[1:] == passages[1:]
     with pytest.raises(IndexError):
         store[3]
+
+
+def test_tokenizing_workers_run_at_a_lower_priority(run_python) -> None:
+    """A worker lowers its own CPU priority, so a reindex leaves the cores to the bot answering meanwhile."""
+    code = textwrap.dedent(
+        """
+        import os
+        from index import bulk
+        before = os.nice(0)
+        bulk._set_worker_tokenizer(None)
+        print(os.nice(0) - before)
+        """
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == bulk.WORKER_NICENESS > 0
