@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings, SettingsError, load_dotenv_file, load_settings
-from index.answers import MAX_QUESTION_CHARS, Answer
+from index.answers import Answer, checked_question
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
 from index.ranking import ENGINE_CHOICES
@@ -158,13 +158,12 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.replies import render_answer_text
 
     batch = arguments.question == "-"
-    if not batch and not arguments.question.strip():
-        _error("the question is empty")
-        return 2
-    if not batch and len(arguments.question.strip()) > MAX_QUESTION_CHARS:
-        length = len(arguments.question.strip())
-        _error(f"the question is too long ({length} characters; the limit is {MAX_QUESTION_CHARS})")
-        return 2
+    if not batch:
+        try:
+            checked_question(arguments.question)  # before the index is opened: a bad question fails fast
+        except QuotebotError as error:
+            _error(str(error))
+            return 2
     index = _open(arguments, settings)
     top_k = arguments.top_k or settings.top_k
     min_confidence = settings.min_confidence if arguments.min_confidence is None else arguments.min_confidence

@@ -53,6 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from index.errors import QuestionError
 from index.passages import Passage
 from index.ranking import DEFAULT_B, DEFAULT_K1
 
@@ -144,6 +145,16 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "passages": [ranked.to_json() for ranked in self.passages],
         }
+
+
+def checked_question(question: str) -> str:
+    """The question, stripped. Raises `QuestionError` when it is empty or absurdly long."""
+    question = question.strip()
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})")
+    return question
 
 
 def evidence_weight(idf: float) -> float:

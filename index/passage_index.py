@@ -15,17 +15,17 @@ from typing import Any
 from index.answers import (
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TOP_K,
-    MAX_QUESTION_CHARS,
     RERANK_DEPTH,
     Answer,
     RankedPassage,
     SentenceTerms,
     best_quote,
+    checked_question,
     confidence,
     rerank,
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
-from index.errors import CorpusError, QuestionError
+from index.errors import CorpusError
 from index.passages import Passage, split_passages
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
 from index.sentences import SentenceSplitter
@@ -115,13 +115,7 @@ class PassageIndex:
 
         Raises `QuestionError` for an empty or absurdly long question.
         """
-        question = question.strip()
-        if not question:
-            raise QuestionError("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise QuestionError(
-                f"the question is too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})"
-            )
+        question = checked_question(question)
         terms = list(dict.fromkeys(self.analyzer.tokenizer.tokenize(question)))
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
