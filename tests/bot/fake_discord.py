@@ -1107,6 +1107,29 @@ class FakeDiscord:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
+    async def until(self, check: Callable[[], bool], *, timeout: float, description: str) -> None:
+        """Poll `check()` until it is true: for the client's own state, which no server event announces.
+
+        A client acts on a REST response after the server has sent it (discord.py stores a message's
+        view once its POST returns), so a test that acts on the message next must wait for that.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not check():
+            if loop.time() >= deadline:
+                raise FakeDiscordTimeout(f"timed out after {timeout:.1f}s waiting for {description}\n{self.summary()}")
+            await asyncio.sleep(0.005)
+
+    async def wait_view_stored(self, client: discord.Client, message: JSON, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until `client` has stored the view of `message`, so that a click on its buttons reaches a callback."""
+        message_id = int(message["id"])
+        view_store = client._connection._view_store  # discord.py keeps no public accessor for message views
+        await self.until(
+            lambda: view_store.is_message_tracked(message_id),
+            timeout=timeout,
+            description=f"the client to store the view of message {message_id}",
+        )
+
     def summary(self, last: int = 15) -> str:
         """What happened lately, for failure messages."""
         lines = [f"last {min(last, len(self.requests))} of {len(self.requests)} REST requests:"]

@@ -17,13 +17,14 @@ import threading
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import discord
 import pytest
 import pytest_asyncio
 from fake_discord import CallbackType, FakeDiscord, FakeUser
 
-from bot.client import REJECTED_TOKEN, open_service, serve
+from bot.client import REJECTED_TOKEN, Quotebot, open_service, serve
 from bot.index_service import IndexService, corpus_rebuild
 from bot.replies import MORE_PASSAGES, NOT_FOUND
 from bot.settings import Settings, load_settings
@@ -70,17 +71,25 @@ def environment(server: FakeDiscord, corpus: Path, index_dir: Path, **extra: str
 @contextlib.asynccontextmanager
 async def running_bot(
     settings: Settings, server: FakeDiscord, index_service: IndexService | None = None
-) -> AsyncIterator[asyncio.Task[int]]:
-    """`serve` (what `quotebot run` does) as a task, until it is READY; cancelled on exit."""
-    task = asyncio.create_task(serve(settings, handle_signals=False, index_service=index_service))
-    ready = asyncio.ensure_future(server.wait_ready(timeout=30))
-    done, _ = await asyncio.wait({task, ready}, timeout=31, return_when=asyncio.FIRST_COMPLETED)
+) -> AsyncIterator[Quotebot]:
+    """`serve` (what `quotebot run` does) as a task, until it is READY; cancelled on exit. Yields the bot."""
+    created: list[Quotebot] = []
+
+    class RecordedQuotebot(Quotebot):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            created.append(self)
+
+    with mock.patch("bot.client.Quotebot", RecordedQuotebot):
+        task = asyncio.create_task(serve(settings, handle_signals=False, index_service=index_service))
+        ready = asyncio.ensure_future(server.wait_ready(timeout=30))
+        done, _ = await asyncio.wait({task, ready}, timeout=31, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         ready.cancel()
         raise AssertionError(f"the bot stopped with status {task.result()} before READY\n{server.summary()}")
     ready.result()
     try:
-        yield task
+        yield created[0]
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -157,9 +166,10 @@ async def test_ask_with_an_answer_and_with_none(server: FakeDiscord, corpus: Pat
 async def test_more_passages_pages_for_the_asker_only(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
     """The asker pages to the next passage; someone else pressing the button gets a private refusal."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
-    async with running_bot(settings, server):
+    async with running_bot(settings, server) as bot:
         message = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(message)[MORE_PASSAGES]
+        await server.wait_view_stored(bot, message)
 
         stranger = await server.click_button(message, more, user=server.moderator)
         refusal = await stranger.wait_response(timeout=10)
@@ -323,10 +333,11 @@ async def test_every_message_is_sent_without_allowed_mentions(
 ) -> None:
     """Answers, pages, refusals, errors, help, sources, passages, replies and DMs: none of them can ping."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
-    async with running_bot(settings, server):
+    async with running_bot(settings, server) as bot:
         await server.wait_commands_synced()
         answer = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(answer)[MORE_PASSAGES]
+        await server.wait_view_stored(bot, answer)
         await (await server.click_button(answer, more, user=server.moderator)).wait_response(timeout=10)
         await (await server.click_button(answer, more, user=server.member)).wait_response(timeout=10)
         await ask(server, "When does the ferry leave?", private=True)

@@ -171,7 +171,9 @@ async def test_slash_command_round_trip_and_button() -> None:
         assert callback.request.query == {"with_response": "1"}
         assert callback.message is not None and callback.content == "You asked: why?"
         # discord.py parsed the {"interaction", "resource"} answer (exact application/json content type).
+        await server.until(lambda: bool(bot.response_message_ids), timeout=5, description="the command to finish")
         assert bot.response_message_ids == [int(callback.message["id"])]
+        await server.wait_view_stored(bot, callback.message)
         assert callback.message["interaction_metadata"]["user"]["id"] == str(server.member.id)
         custom_ids = [c["custom_id"] for row in callback.message["components"] for c in row["components"]]
         assert custom_ids == ["more"]
