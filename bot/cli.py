@@ -7,6 +7,8 @@ terminal starts as fast as NLTK allows and needs no token.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -25,6 +27,7 @@ PROGRAM = "quotebot"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _tolerant_streams()
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command is None:
@@ -48,32 +51,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _tolerant_streams() -> None:
+    """Undecodable input and unencodable output become U+FFFD or '?', never a UnicodeError."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
+def _from_argv(text: str) -> str:
+    """Bytes of argv that aren't UTF-8 arrive as surrogate escapes: make them U+FFFD, so output stays UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
         description="Answer questions about documents by quoting the passages that answer them.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer questions from the command line")
     ask.add_argument(
         "question",
-        nargs="?",
-        default="-",
-        help="the question; '-' or nothing reads one question per line from stdin",
+        nargs="*",
+        help="the question, quoted or not (its words are joined); '-' or nothing reads one question per line "
+        "from stdin; put '--' before a question that starts with '-'",
     )
     _add_corpus_options(ask)
-    ask.add_argument("--top-k", type=_top_k, help="how many passages to show (default: QUOTEBOT_TOP_K or 3)")
-    ask.add_argument(
-        "--min-confidence",
-        type=_confidence,
-        help="answer only above this confidence, 0 to 1 (default: QUOTEBOT_MIN_CONFIDENCE or 0.35)",
-    )
+    _add_answer_options(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.set_defaults(handler=_ask)
 
     chat = commands.add_parser("chat", help="talk to quotebot in the terminal, without Discord")
     _add_corpus_options(chat)
+    _add_answer_options(chat)
     chat.set_defaults(handler=_chat)
 
     index = commands.add_parser("index", help="build or inspect the persisted index")
@@ -92,15 +104,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("quotebot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _user_path(value: str) -> Path:
+    """A path as typed, with `~` expanded: `--corpus=~/docs` reaches no shell that would expand it."""
+    return Path(value).expanduser()
+
+
+def _add_answer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--top-k", type=_top_k, help="how many passages to show (default: QUOTEBOT_TOP_K or 3)")
+    parser.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        help="answer only above this confidence, 0 to 1 (default: QUOTEBOT_MIN_CONFIDENCE or 0.35)",
+    )
+
+
 def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus",
-        type=Path,
+        type=_user_path,
         help="a folder of .txt/.md documents or one file (default: QUOTEBOT_CORPUS or the bundled article)",
     )
     parser.add_argument(
         "--index-dir",
-        type=Path,
+        type=_user_path,
         help="where persisted indexes live (default: QUOTEBOT_INDEX_DIR or ~/.cache/quotebot)",
     )
     parser.add_argument(
@@ -157,17 +192,25 @@ def _open_index(arguments: argparse.Namespace, settings: Settings, force_rebuild
 def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.replies import render_answer_text
 
-    batch = arguments.question == "-"
+    given = _from_argv(" ".join(arguments.question))
+    batch = arguments.question in ([], ["-"])
     if not batch:
         try:
-            checked_question(arguments.question)  # before the index is opened: a bad question fails fast
+            checked_question(given)  # before the index is opened: a bad question fails fast
         except QuotebotError as error:
             _error(str(error))
-            return 2
+            if arguments.json:
+                print(_json_line({"question": given, "found": False, "error": str(error), "passages": []}))
+            return 1
+    elif sys.stdin.isatty():
+        print(
+            f"{PROGRAM}: reading questions from the terminal, one per line; Ctrl-D ends "
+            f"(`{PROGRAM} chat` is the conversational way)",
+            file=sys.stderr,
+        )
     index = _open(arguments, settings)
-    top_k = arguments.top_k or settings.top_k
-    min_confidence = settings.min_confidence if arguments.min_confidence is None else arguments.min_confidence
-    questions: Iterable[str] = _stdin_questions(sys.stdin) if batch else [arguments.question]
+    top_k, min_confidence = _answer_options(arguments, settings)
+    questions: Iterable[str] = _stdin_questions(sys.stdin) if batch else [given]
     failures = 0
     for number, question in enumerate(questions):
         try:
@@ -176,15 +219,31 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
             failures += 1
             _error(f"question {number + 1}: {error}" if batch else str(error))
             if arguments.json:
-                print(json.dumps({"question": question, "found": False, "error": str(error), "passages": []}))
+                print(_json_line({"question": question, "found": False, "error": str(error), "passages": []}))
             continue
         if arguments.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=batch)
+            print(_json_line(answer.to_json()), flush=batch)
         else:
             if batch:
                 print(f"Q: {question.strip()}")
             print(render_answer_text(answer) + ("\n" if batch else ""), flush=batch)
     return 1 if failures else 0
+
+
+def _answer_options(arguments: argparse.Namespace, settings: Settings) -> tuple[int, float]:
+    """`--top-k` and `--min-confidence`, else the settings."""
+    top_k = arguments.top_k or settings.top_k
+    min_confidence = settings.min_confidence if arguments.min_confidence is None else arguments.min_confidence
+    return top_k, min_confidence
+
+
+# Line and paragraph separators that line-based readers (str.splitlines) split on, inside one JSON object.
+_JSON_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json_line(payload: dict[str, object]) -> str:
+    """One JSON object on one line, whatever line separators its text holds."""
+    return json.dumps(payload, ensure_ascii=False).translate(_JSON_LINE_BREAKS)
 
 
 def _stdin_questions(stream: TextIO) -> Iterable[str]:
@@ -212,9 +271,11 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
     )
 
     index = _open(arguments, settings)
+    top_k, min_confidence = _answer_options(arguments, settings)
+    _enable_line_editing()
     print(
-        f"quotebot: ask about {len(index.documents)} document(s), {len(index.passages)} passages. "
-        f"Type 'more' for [{MORE_PASSAGES}]; an empty line or Ctrl-D quits."
+        f"quotebot: ask about {_count(len(index.documents), 'document')}, {_count(len(index.passages), 'passage')}. "
+        f"Type 'more' for [{MORE_PASSAGES}], 'help' for help; 'exit', 'quit' or Ctrl-D quits."
     )
     last: Answer | None = None
     page = 0
@@ -224,9 +285,15 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
         except EOFError:
             print()
             return 0
-        if not line.strip():
+        command = line.strip().casefold()
+        if not command:
+            continue
+        if command in _CHAT_EXITS:
             return 0
-        if line.strip().casefold() == "more":
+        if command == "help":
+            print(_CHAT_HELP.format(more=MORE_PASSAGES))
+            continue
+        if command == "more":
             # The button only exists while there is a next passage; without one, say so instead of asking "more".
             if last is not None and page + 1 < len(last.passages):
                 page += 1
@@ -235,12 +302,32 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
                 print("quotebot>\n" + render_reply_text(no_next_page) + "\n")
             continue
         try:
-            answer = index.ask(validate_question(line), settings.top_k, settings.min_confidence)
+            answer = index.ask(validate_question(line), top_k, min_confidence)
         except QuotebotError as error:
             print("quotebot>\n" + render_reply_text(notice_reply("Sorry", str(error))) + "\n")
             continue
         last, page = answer, 0
         print("quotebot>\n" + render_reply_text(answer_reply(answer)) + "\n")
+
+
+_CHAT_EXITS = frozenset({"exit", "quit", "/exit", "/quit"})
+_CHAT_HELP = """quotebot> Ask a question about the documents, in your own words, one per line.
+  more         the next passage of the last answer [{more}]
+  help         this help
+  exit, quit   leave (so does Ctrl-D)
+"""
+
+
+def _enable_line_editing() -> None:
+    """Line editing and history for `chat`, where the platform's readline exists."""
+    if not sys.stdin.isatty():
+        return
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (importing it is what turns editing on for input())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -251,7 +338,7 @@ def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
         return 1
     index, path = opened.index, opened.path
     print(
-        f"indexed {len(index.documents)} document(s), {len(index.passages)} passages, "
+        f"indexed {_count(len(index.documents), 'document')}, {_count(len(index.passages), 'passage')}, "
         f"{index.vocabulary_size} terms with {index.engine.name} in {index.build_seconds:.2f} s -> {path}"
     )
     return 0
@@ -263,9 +350,13 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     from index.passage_index import Analyzer
 
     corpus = arguments.corpus or settings.corpus
+    if not corpus.exists():
+        _error(f"corpus not found: {corpus}")
+        return 1
     path = index_path(arguments.index_dir or settings.index_dir, corpus)
     if not path.exists():
-        _error(f"no index of {corpus} yet: run `{PROGRAM} index build` (or just ask a question)")
+        build = " ".join([f"{PROGRAM} index build", *_corpus_arguments(arguments)])
+        _error(f"no index of {corpus} yet: run `{build}` (or just ask a question)")
         return 1
     index = load_index(path, Analyzer())
     built = datetime.datetime.fromtimestamp(index.built_at).astimezone().isoformat(timespec="seconds")
@@ -282,10 +373,18 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     print(f"passages:    {len(index.passages)}")
     print(f"vocabulary:  {index.vocabulary_size} terms")
     for document in index.documents.values():
-        print(f"  {document.doc_id}  {document.passage_count} passages  {document.title}")
+        print(f"  {document.doc_id}  {_count(document.passage_count, 'passage')}  {document.title}")
     for warning in index.warnings:
         print(f"  ({warning})")
     return 0
+
+
+def _corpus_arguments(arguments: argparse.Namespace) -> list[str]:
+    """The corpus options the user gave, to repeat them in advice."""
+    import shlex
+
+    given = [("--corpus", arguments.corpus), ("--index-dir", arguments.index_dir), ("--engine", arguments.engine)]
+    return [f"{option} {shlex.quote(str(value))}" for option, value in given if value is not None]
 
 
 def _run(arguments: argparse.Namespace, settings: Settings) -> int:

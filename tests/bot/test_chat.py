@@ -79,3 +79,25 @@ def test_more_without_a_next_passage_says_so(
     titles = [reply.split("\n", 1)[0] for reply in replies]
     assert titles == ["**No more passages**", "**Best answer**", "**Also relevant (2 of 2)**", "**No more passages**"]
     assert "Question: more" not in "".join(replies)
+
+
+def test_chat_commands_and_blank_lines(
+    make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank line doesn't quit; 'help' is help, not a question; 'exit' quits before later lines are asked."""
+    corpus = make_corpus(DOCUMENTS)
+    feed(monkeypatch, ["", "help", "exit", "How many ships entered the harbour?"])
+    assert main(["chat", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "exit, quit" in out  # the help text
+    assert "harbour.md" not in out  # the question after 'exit' was never asked
+
+
+def test_chat_takes_top_k(
+    make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`chat --top-k 1` offers no next passage."""
+    corpus = make_corpus(DOCUMENTS)
+    feed(monkeypatch, ["How many ships entered the harbour?", "more"])
+    assert main(["chat", "--corpus", str(corpus), "--top-k", "1"]) == 0
+    assert "There is no next passage" in capsys.readouterr().out

@@ -263,7 +263,7 @@ def test_index_build_then_info_then_ask_loads(cli, make_corpus, build_calls: lis
     corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n", "b.md": "# Tyre\n\nStrikes hit the port.\n"})
     built = cli("index", "build", "--corpus", str(corpus))
     assert built.code == 0, built.err
-    assert "indexed 2 document(s)" in built.out
+    assert "indexed 2 documents, 2 passages" in built.out
     assert len(build_calls) == 1
     info = cli("index", "info", "--corpus", str(corpus))
     assert info.code == 0, info.err
@@ -418,17 +418,17 @@ def test_fifty_megabyte_file(cli, make_corpus, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.parametrize("question", ["", "   ", "\t\n"])
 def test_empty_question(cli, question: str, build_calls: list[Path]) -> None:
-    """An empty or blank question: one clear line, exit 2, and no index is built for it."""
+    """An empty or blank question: one clear line, exit 1 (as in batch mode), and no index is built for it."""
     run = cli("ask", question)
-    assert run.code == 2
+    assert run.code == 1
     assert "the question is empty" in only_error_line(run)
     assert build_calls == []
 
 
 def test_absurdly_long_question(cli, build_calls: list[Path]) -> None:
-    """A question over the limit: one clear line giving the limit, exit 2."""
+    """A question over the limit: one clear line giving the limit, exit 1."""
     run = cli("ask", "Blinken " * MAX_QUESTION_CHARS)
-    assert run.code == 2
+    assert run.code == 1
     line = only_error_line(run)
     assert "too long" in line and str(MAX_QUESTION_CHARS) in line
     assert build_calls == []
@@ -489,8 +489,8 @@ def test_python_m_bot_batch_answers_every_line(tmp_path: Path, repo_root: Path) 
     ("arguments", "code", "message"),
     [
         (["ask", "--corpus", "does/not/exist", BLINKEN], 1, "corpus not found"),
-        (["ask", "   "], 2, "the question is empty"),
-        (["ask", "x" * (MAX_QUESTION_CHARS + 1)], 2, "too long"),
+        (["ask", "   "], 1, "the question is empty"),
+        (["ask", "x" * (MAX_QUESTION_CHARS + 1)], 1, "too long"),
     ],
 )
 def test_console_script_bad_input_has_no_traceback(
@@ -550,3 +550,107 @@ def test_ask_never_imports_discord(run_python, tmp_path: Path) -> None:
     result = run_python(code, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "discord modules: []" in result.stdout
+
+
+# --- arguments as people type them -----------------------------------------------------------------
+
+
+def test_version(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    """`quotebot --version` names the installed version and exits 0."""
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"quotebot {version('quotebot')}"
+
+
+def test_unquoted_question_words_are_joined(cli) -> None:
+    """`quotebot ask who did Blinken meet` asks the whole question, not just its first word."""
+    run = cli("ask", "--json", *BLINKEN.split())
+    assert run.code == 0, run.err
+    [answer] = run.json_lines()
+    assert answer["question"] == BLINKEN
+    assert answer["found"] is True
+
+
+def test_double_dash_before_a_question_starting_with_a_dash(cli) -> None:
+    """`--` ends the options, so a question may start with '-'."""
+    run = cli("ask", "--json", "--", "-", "who", "did", "Blinken", "meet?")
+    assert run.code == 0, run.err
+    [answer] = run.json_lines()
+    assert answer["question"] == "- who did Blinken meet?"
+
+
+def test_tilde_in_corpus_option_is_expanded(cli, make_corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--corpus=~/docs` reaches no shell that would expand it: quotebot expands `~` itself."""
+    corpus = make_corpus({"harbour.txt": "Seven ships entered the harbour at dawn, said the keeper."})
+    monkeypatch.setenv("HOME", str(corpus.parent))
+    run = cli("ask", "--json", f"--corpus=~/{corpus.name}", "How many ships entered the harbour?")
+    assert run.code == 0, run.err
+    [answer] = run.json_lines()
+    assert answer["passages"][0]["doc"] == "harbour.txt"
+
+
+def test_index_info_of_a_missing_corpus(cli, tmp_path: Path) -> None:
+    """`index info` on a corpus that doesn't exist says so, not "no index yet"."""
+    run = cli("index", "info", "--corpus", str(tmp_path / "nowhere"))
+    assert run.code == 1
+    assert "corpus not found" in only_error_line(run)
+
+
+def test_index_info_advice_repeats_the_corpus(cli, make_corpus) -> None:
+    """The advice to build names the same corpus, so pasting it builds the right index."""
+    corpus = make_corpus({"a.txt": "Seven ships entered the harbour at dawn."})
+    run = cli("index", "info", "--corpus", str(corpus))
+    assert run.code == 1
+    assert f"quotebot index build --corpus {corpus}" in only_error_line(run)
+
+
+def test_single_bad_question_with_json_prints_json_like_batch(cli) -> None:
+    """With --json, a question that can't be asked prints its JSON error object and exits 1, as in batch mode."""
+    single = cli("ask", "--json", "   ")
+    batch = cli("ask", "--json", "-", stdin="x" * (MAX_QUESTION_CHARS + 1) + "\n")
+    assert single.code == batch.code == 1
+    for run in (single, batch):
+        [error] = run.json_lines()
+        assert set(error) == ERROR_KEYS and error["found"] is False
+
+
+def test_json_escapes_unicode_line_separators(cli) -> None:
+    """U+2028, U+2029 and U+0085 are escaped, so a line-based reader sees one line per answer."""
+    question = "Who did\u2028Blinken\u2029meet\u0085in Saudi Arabia?"
+    run = cli("ask", "--json", question)
+    assert run.code == 0, run.err
+    assert len(run.out.splitlines()) == 1
+    assert json.loads(run.out)["question"] == question
+
+
+def test_argv_bytes_that_are_not_utf8_give_utf8_json(tmp_path: Path) -> None:
+    """A question with a 0xFF byte in argv: the JSON printed is valid UTF-8, the byte shown as U+FFFD."""
+    result = subprocess.run(
+        [_quotebot_script().encode(), b"ask", b"--json", b"Who did Blinken meet \xff?"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.decode("utf-8"))
+    assert answer["question"] == "Who did Blinken meet \ufffd?"
+
+
+def test_strict_ascii_stdout_does_not_crash(tmp_path: Path) -> None:
+    """With a strict ASCII stdout, an answer full of curly quotes prints (with '?') instead of a UnicodeEncodeError."""
+    environment = {**os.environ, "PYTHONIOENCODING": "ascii:strict"}
+    result = subprocess.run(
+        [_quotebot_script(), "ask", "What did Blinken say about Iran?"],
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert result.stdout
