@@ -1,4 +1,23 @@
-"""Answer quality on SQuAD 2.0 dev, through the real command line.
+"""Answer quality on three corpora, through the real command line.
+
+Corpora (`--corpus`, default all):
+
+- squad: SQuAD 2.0 dev, scored on answer spans as described below;
+- article: the bundled article (corpus/article.txt) with
+  seed-questions-public.json;
+- mkdocs: MkDocs' documentation with mkdocs-questions.json.
+
+For the two question sets, `quotebot ask --json --top-k 3` answers every
+question, and a passage or quote "holds the answer" when it contains the
+question's `answer` text, case, whitespace and curly quotes folded. Reported:
+top-1 (the top passage holds it; a refusal is a miss), quote@1 (the bold
+quote holds it), top-3 (one of the first three passages does) and refused
+(the share of unanswerable questions refused). The peers rank the same files
+cut at blank lines, and never refuse: naive rank-bm25 (BM25Okapi over
+`lower().split()` tokens) and bm25s with Snowball stems and English
+stopwords.
+
+SQuAD:
 
 Each Wikipedia article of the file is its own corpus: a .txt document with
 its paragraphs separated by blank lines. Its answerable questions, and the
@@ -19,7 +38,8 @@ The same run reports naive rank-bm25 as a peer: BM25Okapi over the gold
 paragraphs with `lower().split()` tokens, as rank-bm25's README shows; its
 passage@1 is the share of questions whose top paragraph is the gold one.
 
-    python benchmarks/quality.py [SQUAD_JSON] [--min-confidence X] [--json]
+    python benchmarks/quality.py [--corpus squad|article|mkdocs|all] [--squad SQUAD_JSON]
+                                 [--min-confidence X] [--json]
 """
 
 from __future__ import annotations
@@ -27,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,7 +61,14 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQUAD = REPO_ROOT.parent / "shared" / "eval" / "squad-dev-v2.0-public.json"
+EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+DEFAULT_SQUAD = EVAL_DIR / "squad-dev-v2.0-public.json"
+QUESTION_SETS = {
+    "article": (REPO_ROOT / "corpus", EVAL_DIR / "seed-questions-public.json"),
+    "mkdocs": (EVAL_DIR / "mkdocs-docs", EVAL_DIR / "mkdocs-questions.json"),
+}
+"""Corpus folder and question file of each question-set corpus."""
+PEER_SUFFIXES = (".txt", ".md", ".markdown")
 PARAGRAPH_SEPARATOR = "\n\n"
 
 TARGET_PASSAGE_AT_1 = 0.80
@@ -159,10 +187,10 @@ def load_articles(path: Path) -> list[Article]:
 
 
 def ask_cli(
-    corpus: Path, index_dir: Path, questions: Sequence[str], min_confidence: float | None
+    corpus: Path, index_dir: Path, questions: Sequence[str], min_confidence: float | None, top_k: int = 1
 ) -> list[dict[str, Any]]:
     """Answers from `quotebot ask --json` in batch mode, one per question."""
-    command = [sys.executable, "-m", "bot", "ask", "--json", "--top-k", "1"]
+    command = [sys.executable, "-m", "bot", "ask", "--json", "--top-k", str(top_k)]
     command += ["--corpus", str(corpus), "--index-dir", str(index_dir)]
     if min_confidence is not None:
         command += ["--min-confidence", str(min_confidence)]
@@ -274,6 +302,131 @@ def run(squad: Path, min_confidence: float | None) -> tuple[list[Scores], Scores
     return rows, total.finish()
 
 
+@dataclass(slots=True)
+class SetScores:
+    """One system's counts on a question set; the rates are derived."""
+
+    system: str
+    answerable: int = 0
+    top_1: int = 0
+    quote_1: int | None = 0
+    """None for the peers, which have no quotes."""
+    top_3: int = 0
+    unanswerable: int = 0
+    refused: int | None = 0
+    """None for the peers, which never refuse."""
+    misses: list[str] = field(default_factory=list)
+    """Answerable questions whose top passage doesn't hold the answer."""
+
+    def rates(self) -> dict[str, float | None]:
+        return {
+            "top_1": _share(self.top_1, self.answerable),
+            "quote_at_1": None if self.quote_1 is None else _share(self.quote_1, self.answerable),
+            "top_3": _share(self.top_3, self.answerable),
+            "refused": None if self.refused is None else _share(self.refused, self.unanswerable),
+        }
+
+
+def fold(text: str) -> str:
+    """Case, whitespace and curly quotes folded, as the question files compare."""
+    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}))
+    return " ".join(text.lower().split())
+
+
+def blank_line_paragraphs(corpus: Path) -> list[str]:
+    """The corpus's files cut at blank lines, as the peers index them."""
+    paragraphs = []
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.suffix.lower() in PEER_SUFFIXES:
+            text = path.read_text(encoding="utf-8")
+            paragraphs += [chunk for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    return paragraphs
+
+
+def naive_rank_bm25_ranking(paragraphs: Sequence[str], questions: Sequence[str], k: int) -> list[list[int]]:
+    bm25 = BM25Okapi([paragraph.lower().split() for paragraph in paragraphs])
+    return [list(np.argsort(-bm25.get_scores(question.lower().split()), kind="stable")[:k]) for question in questions]
+
+
+def bm25s_ranking(paragraphs: Sequence[str], questions: Sequence[str], k: int) -> list[list[int]]:
+    import bm25s
+    from nltk.stem.snowball import SnowballStemmer
+
+    snowball = SnowballStemmer("english")
+
+    def stem_words(words: list[str]) -> list[str]:
+        return [snowball.stem(word) for word in words]
+
+    def tokens(texts: Sequence[str]) -> list[list[str]]:
+        return bm25s.tokenize(list(texts), stopwords="en", stemmer=stem_words, return_ids=False, show_progress=False)
+
+    retriever = bm25s.BM25()
+    retriever.index(tokens(paragraphs), show_progress=False)
+    rankings = []
+    for question_tokens in tokens(questions):
+        if not question_tokens:  # every word a stopword
+            rankings.append([])
+            continue
+        ids, _ = retriever.retrieve([question_tokens], k=min(k, len(paragraphs)), show_progress=False)
+        rankings.append([int(index) for index in ids[0]])
+    return rankings
+
+
+def evaluate_question_set(name: str, min_confidence: float | None) -> list[SetScores]:
+    """quotebot and its two peers on one question-set corpus."""
+    corpus, question_file = QUESTION_SETS[name]
+    data = json.loads(question_file.read_text(encoding="utf-8"))
+    answerable = [(item["q"], fold(item["answer"])) for item in data["answerable"]]
+    unanswerable = list(data["unanswerable"])
+    with tempfile.TemporaryDirectory(prefix="quotebot-quality-") as index_dir:
+        answers = ask_cli(corpus, Path(index_dir), [q for q, _ in answerable] + unanswerable, min_confidence, 3)
+    quotebot = SetScores("quotebot", len(answerable), unanswerable=len(unanswerable))
+    for (question, answer), reply in zip(answerable, answers, strict=False):
+        passages = reply["passages"] if reply["found"] else []
+        holds = [answer in fold(passage["text"]) for passage in passages]
+        quotebot.top_1 += bool(holds) and holds[0]
+        quotebot.quote_1 += bool(passages) and answer in fold(passages[0]["quote"] or "")
+        quotebot.top_3 += any(holds[:3])
+        if not (holds and holds[0]):
+            quotebot.misses.append(question)
+    quotebot.refused = sum(not reply["found"] for reply in answers[len(answerable) :])
+
+    paragraphs = blank_line_paragraphs(corpus)
+    folded = [fold(paragraph) for paragraph in paragraphs]
+    rows = [quotebot]
+    for system, rank in (("naive rank-bm25", naive_rank_bm25_ranking), ("bm25s, stems + stopwords", bm25s_ranking)):
+        peer = SetScores(system, len(answerable), quote_1=None, unanswerable=len(unanswerable), refused=None)
+        for (_, answer), ranking in zip(answerable, rank(paragraphs, [q for q, _ in answerable], 3), strict=True):
+            holds = [answer in folded[index] for index in ranking]
+            peer.top_1 += bool(holds) and holds[0]
+            peer.top_3 += any(holds)
+        rows.append(peer)
+    return rows
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def question_set_markdown(name: str, rows: Sequence[SetScores]) -> str:
+    first = rows[0]
+    lines = [
+        f"{name}: {first.answerable} answerable questions, {first.unanswerable} unanswerable",
+        "",
+        "| system | top-1 | quote@1 | top-3 | refused |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        rates = row.rates()
+        lines.append(
+            f"| {row.system} | {_rate(rates['top_1'])} | {_rate(rates['quote_at_1'])} "
+            f"| {_rate(rates['top_3'])} | {_rate(rates['refused'])} |"
+        )
+    if first.misses:
+        lines += ["", "quotebot's top-1 misses:", *(f"- {question}" for question in first.misses)]
+    return "\n".join(lines)
+
+
 def targets(total: Scores) -> list[tuple[str, str, bool]]:
     """`(target, measured, met)` for each of the issue's targets."""
     rates = total.rates
@@ -321,8 +474,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.answers import DEFAULT_MIN_CONFIDENCE
     from index.passage_index import Analyzer
 
-    parser = argparse.ArgumentParser(description="Measure quotebot's answer quality on SQuAD 2.0 dev.")
-    parser.add_argument("squad", nargs="?", type=Path, default=DEFAULT_SQUAD, help="SQuAD 2.0 JSON file")
+    parser = argparse.ArgumentParser(description="Measure quotebot's answer quality on SQuAD, the article and MkDocs.")
+    parser.add_argument(
+        "--corpus",
+        choices=("all", "squad", *QUESTION_SETS),
+        default="all",
+        help="which corpus to measure (default: all three)",
+    )
+    parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD, help="SQuAD 2.0 JSON file")
     parser.add_argument(
         "--min-confidence",
         type=float,
@@ -331,30 +490,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     arguments = parser.parse_args(argv)
-    if not arguments.squad.is_file():
+    names = ["squad", *QUESTION_SETS] if arguments.corpus == "all" else [arguments.corpus]
+    if "squad" in names and not arguments.squad.is_file():
         print(f"quality: error: no SQuAD file at {arguments.squad}", file=sys.stderr)
         return 2
     threshold = DEFAULT_MIN_CONFIDENCE if arguments.min_confidence is None else arguments.min_confidence
     analyzer = Analyzer().fingerprint
+    report: dict[str, Any] = {"min_confidence": threshold, "analyzer": analyzer}
+    sections = []
+    met = True
     try:
-        rows, total = run(arguments.squad, arguments.min_confidence)
+        for name in names:
+            if name == "squad":
+                rows, total = run(arguments.squad, arguments.min_confidence)
+                met = all(ok for _, _, ok in targets(total))
+                report["squad"] = {
+                    "file": str(arguments.squad),
+                    "articles": [asdict(row) for row in rows],
+                    "overall": asdict(total),
+                    "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(total)],
+                    "pass": met,
+                }
+                sections.append(markdown(rows, total, threshold, analyzer))
+            else:
+                set_rows = evaluate_question_set(name, arguments.min_confidence)
+                report[name] = [{**asdict(row), "rates": row.rates()} for row in set_rows]
+                sections.append(question_set_markdown(name, set_rows))
     except RuntimeError as error:
         print(f"quality: error: {error}", file=sys.stderr)
         return 1
-    met = all(ok for _, _, ok in targets(total))
     if arguments.json:
-        report = {
-            "squad": str(arguments.squad),
-            "min_confidence": threshold,
-            "analyzer": analyzer,
-            "articles": [asdict(row) for row in rows],
-            "overall": asdict(total),
-            "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(total)],
-            "pass": met,
-        }
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(markdown(rows, total, threshold, analyzer))
+        print("\n\n".join(sections))
+    # Only SQuAD has pass/fail targets of its own here; the question sets are reported.
     return 0 if met else 1
 
 
