@@ -200,7 +200,7 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
         except QuotebotError as error:
             _error(str(error))
             if arguments.json:
-                print(_json_line({"question": given, "found": False, "error": str(error), "passages": []}))
+                print(_json_line(_error_json(given, error)))
             return 1
     elif sys.stdin.isatty():
         print(
@@ -219,14 +219,15 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
             failures += 1
             _error(f"question {number + 1}: {error}" if batch else str(error))
             if arguments.json:
-                print(_json_line({"question": question, "found": False, "error": str(error), "passages": []}))
+                print(_json_line(_error_json(question, error)))
             continue
         if arguments.json:
             print(_json_line(answer.to_json()), flush=batch)
         else:
             if batch:
                 print(f"Q: {question.strip()}")
-            print(render_answer_text(answer) + ("\n" if batch else ""), flush=batch)
+            print(render_answer_text(answer), flush=batch)
+            print(f"(confidence {answer.confidence:.2f})" + ("\n" if batch else ""), flush=batch)
     return 1 if failures else 0
 
 
@@ -244,6 +245,10 @@ _JSON_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u
 def _json_line(payload: dict[str, object]) -> str:
     """One JSON object on one line, whatever line separators its text holds."""
     return json.dumps(payload, ensure_ascii=False).translate(_JSON_LINE_BREAKS)
+
+
+def _error_json(question: str, error: Exception) -> dict[str, object]:
+    return {"question": question, "found": False, "verdict": "error", "error": str(error), "passages": []}
 
 
 def _stdin_questions(stream: TextIO) -> Iterable[str]:

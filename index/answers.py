@@ -101,9 +101,12 @@ class RankedPassage:
     passage_total: int
     """How many passages the document has, for "passage n of m"."""
     score: float
+    """The re-ranked score that orders the passages (BM25 plus the best sentence's evidence)."""
     quote_start: int
     """Offset of the quote in `passage.text`."""
     quote_end: int
+    bm25: float | None = None
+    """The passage's raw BM25 score for the question, before re-ranking."""
 
     @property
     def quote(self) -> str:
@@ -120,6 +123,7 @@ class RankedPassage:
             "text": passage.text,
             "quote": self.quote,
             "score": round(self.score, 6),
+            "bm25": None if self.bm25 is None else round(self.bm25, 6),
         }
 
 
@@ -142,6 +146,7 @@ class Answer:
         return {
             "question": self.question,
             "found": self.found,
+            "verdict": self.verdict,
             "confidence": round(self.confidence, 4),
             "passages": [ranked.to_json() for ranked in self.passages],
         }

@@ -124,13 +124,14 @@ class PassageIndex:
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
-        ranked = [self._ranked(position, score, weights) for position, score in best]
+        bm25_of = dict(candidates)
+        ranked = [self._ranked(position, score, bm25_of[position], weights) for position, score in best]
         top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
         certainty = confidence(
             weights,
             top_terms,
             name_terms=self.analyzer.tokenizer.name_terms(question),
-            bm25=dict(candidates)[best[0][0]],
+            bm25=bm25_of[best[0][0]],
             k1=self.engine.k1,
         )
         if certainty < min_confidence:
@@ -145,7 +146,7 @@ class PassageIndex:
             passages=tuple(ranked[:top_k_passages]),
         )
 
-    def _ranked(self, position: int, score: float, weights: dict[str, float]) -> RankedPassage:
+    def _ranked(self, position: int, score: float, bm25: float, weights: dict[str, float]) -> RankedPassage:
         passage = self.passages[position]
         document = self._document_of[position]
         quote_start, quote_end = best_quote(weights, self._sentences(position))
@@ -156,6 +157,7 @@ class PassageIndex:
             score=score,
             quote_start=quote_start,
             quote_end=quote_end,
+            bm25=bm25,
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:

@@ -21,9 +21,9 @@ from bot.cli import main
 from index.answers import MAX_QUESTION_CHARS
 from index.documents import DEFAULT_MAX_FILE_MB
 
-TOP_KEYS = {"question", "found", "confidence", "passages"}
-PASSAGE_KEYS = {"doc", "title", "passage", "start", "end", "text", "quote", "score"}
-ERROR_KEYS = {"question", "found", "error", "passages"}
+TOP_KEYS = {"question", "found", "verdict", "confidence", "passages"}
+PASSAGE_KEYS = {"doc", "title", "passage", "start", "end", "text", "quote", "score", "bm25"}
+ERROR_KEYS = {"question", "found", "verdict", "error", "passages"}
 BLINKEN = "Who did Blinken meet in Saudi Arabia?"
 UNKNOWN_WORDS = "zebra saxophone quantum origami"
 
@@ -654,3 +654,32 @@ def test_strict_ascii_stdout_does_not_crash(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert b"Traceback" not in result.stderr
     assert result.stdout
+
+
+def test_json_verdict_tells_refusals_apart(cli) -> None:
+    """A question of stopwords only and one the article doesn't cover are both refused, with different verdicts."""
+    run = cli("ask", "--json", "-", stdin=f"what is the?\n{UNKNOWN_WORDS}\n{BLINKEN}\n")
+    assert [answer["verdict"] for answer in run.json_lines()] == ["no-terms", "not-covered", "answered"]
+
+
+def test_json_gives_raw_bm25_beside_the_reranked_score(cli) -> None:
+    """`bm25` is the passage's raw BM25 score; `score` is the re-ranked one that orders the passages."""
+    from index.passage_index import build_index
+    from index.tokens import Tokenizer
+
+    run = cli("ask", "--json", "--top-k", "3", BLINKEN)
+    [answer] = run.json_lines()
+    index = build_index(Path(__file__).resolve().parents[2] / "corpus")
+    terms = list(dict.fromkeys(Tokenizer().tokenize(BLINKEN)))
+    raw = index.engine.scores(terms)
+    for passage in answer["passages"]:
+        position = index.documents[passage["doc"]].first_passage + passage["passage"] - 1
+        assert passage["bm25"] == pytest.approx(float(raw[position]), abs=1e-5)
+    assert any(passage["score"] != passage["bm25"] for passage in answer["passages"])
+
+
+def test_ask_prints_the_confidence(cli) -> None:
+    """The text answer ends with its confidence, as chat shows it."""
+    run = cli("ask", BLINKEN)
+    assert run.code == 0
+    assert "(confidence " in run.out.splitlines()[-1]
