@@ -23,6 +23,8 @@ from index.ranking import ENGINE_CHOICES
 from index.store import OpenedIndex, index_path, load_index, open_index, stale_reason
 
 PROGRAM = "quotebot"
+# The commands that talk to Discord, and so the only ones that read the bot's own settings.
+_BOT_COMMANDS = frozenset({"run", "sync"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         load_dotenv_file()
-        settings = load_settings()
+        settings = load_settings(for_bot=arguments.command in _BOT_COMMANDS)
         return int(arguments.handler(arguments, settings))
     except SettingsError as error:
         _error(str(error))

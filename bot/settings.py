@@ -79,14 +79,31 @@ def load_dotenv_file(path: Path | None = None) -> None:
     load_dotenv(dotenv_path=path or Path.cwd() / ".env", override=False)
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+BOT_ONLY_SETTINGS = frozenset(
+    {
+        "DISCORD_TOKEN",
+        "QUOTEBOT_DEV_GUILD_ID",
+        "QUOTEBOT_MODERATOR_ROLE_IDS",
+        "QUOTEBOT_COOLDOWN_SECONDS",
+        "DISCORD_API_BASE",
+        "DISCORD_GATEWAY_URL",
+    }
+)
+"""Settings only the bot uses: the offline commands neither read nor check them."""
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, for_bot: bool = True) -> Settings:
     """Settings from `environ` (the process environment by default).
 
+    With `for_bot=False` (`ask`, `chat`, `index`), the bot-only settings keep their
+    defaults unread, so a bad `QUOTEBOT_DEV_GUILD_ID` can't stop an offline question.
     Raises `SettingsError` naming the first setting with an unusable value.
     """
     env = os.environ if environ is None else environ
 
     def text(name: str) -> str | None:
+        if not for_bot and name in BOT_ONLY_SETTINGS:
+            return None
         value = env.get(name, "").strip()
         return value or None
 

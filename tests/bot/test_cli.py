@@ -683,3 +683,23 @@ def test_ask_prints_the_confidence(cli) -> None:
     run = cli("ask", BLINKEN)
     assert run.code == 0
     assert "(confidence " in run.out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [("ask", BLINKEN), ("index", "build")])
+def test_bad_bot_only_setting_does_not_stop_offline_commands(
+    cli, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """`QUOTEBOT_DEV_GUILD_ID=my-server` concerns the bot: `ask` and `index build` still work."""
+    monkeypatch.setenv("QUOTEBOT_DEV_GUILD_ID", "my-server")
+    monkeypatch.setenv("QUOTEBOT_COOLDOWN_SECONDS", "soon")
+    run = cli(*command)
+    assert run.code == 0, run.err
+    assert "QUOTEBOT_DEV_GUILD_ID" not in run.err
+
+
+def test_bad_bot_only_setting_still_stops_the_bot(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`quotebot run` does check the bot's settings: one line naming the setting, exit 2."""
+    monkeypatch.setenv("QUOTEBOT_DEV_GUILD_ID", "my-server")
+    run = cli("run")
+    assert run.code == 2
+    assert "QUOTEBOT_DEV_GUILD_ID" in only_error_line(run)
