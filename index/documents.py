@@ -1,7 +1,7 @@
 """Finding and reading the documents of a corpus.
 
 A corpus is a folder, searched recursively, or a single file. Documents are
-`.txt` and `.md` files read as UTF-8 with universal newlines, so character
+`.txt`, `.md` and `.markdown` files read as UTF-8 with universal newlines, so character
 offsets into `Document.text` match `open(path, encoding="utf-8").read()`.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.errors import CorpusError
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 DEFAULT_MAX_FILE_MB = 20.0
 # How much of a file is sniffed for NUL bytes to call it binary.
 _BINARY_SNIFF_BYTES = 8192

@@ -29,6 +29,13 @@ def test_folder_is_searched_recursively_for_txt_and_md(make_corpus) -> None:
     assert load.skipped == []
 
 
+def test_markdown_suffix_is_read_like_md(make_corpus) -> None:
+    """A .markdown file is a document, titled by its first heading as a .md file is."""
+    corpus = make_corpus({"guide.markdown": "# Install guide\n\nRun the installer.", "notes.rst": "Not read."})
+    load = load_corpus(corpus)
+    assert [(document.doc_id, document.title) for document in load.documents] == [("guide.markdown", "Install guide")]
+
+
 def test_single_file_is_a_corpus(make_corpus) -> None:
     """A file given directly is the whole corpus, its id is its name."""
     corpus = make_corpus({"only.txt": "Just this."})
