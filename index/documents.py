@@ -8,8 +8,8 @@ offsets into `Document.text` match `open(path, encoding="utf-8").read()`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,38 +65,97 @@ class SkippedDocument(Exception):
     """A file that can't be used as a document; the message says why."""
 
 
-def document_files(corpus: Path) -> list[tuple[str, Path]]:
-    """The `(doc_id, path)` of every document file in `corpus`, sorted by id.
+@dataclass(slots=True)
+class CorpusFiles:
+    """The document files of a corpus, and the entries refused while walking it."""
 
-    Hidden files and folders (a leading dot) are left out. A single file given
-    directly is used whatever its suffix, since the user chose it.
+    files: list[tuple[str, Path]]
+    """`(doc_id, path)` of every document file, sorted by id."""
+    refused: list[Skipped] = field(default_factory=list)
+    """Links out of the corpus, names that aren't UTF-8, folders that vanished or can't be listed."""
+
+
+def document_files(corpus: Path) -> CorpusFiles:
+    """Every document file in `corpus`, and what was refused on the way.
+
+    Hidden files and folders (a leading dot, so `.env` too) are left out. A
+    single file given directly is used whatever its suffix, since the user
+    chose it. Nothing outside the corpus folder's real path is read: a link
+    that resolves inside it is followed, any other link is refused. Only
+    regular files are read (never a FIFO or a device, which could block).
     """
     if not corpus.exists():
         raise CorpusError(f"corpus not found: {corpus}")
     if corpus.is_file():
-        return [(corpus.name, corpus)]
+        return CorpusFiles([(corpus.name, corpus)])
     if not corpus.is_dir():
         raise CorpusError(f"corpus is neither a file nor a folder: {corpus}")
-    return sorted(_walk(corpus, corpus, set()))
+    walked = _walk(corpus)
+    walked.files.sort()
+    return walked
 
 
-def _walk(root: Path, folder: Path, seen: set[Path]) -> Iterator[tuple[str, Path]]:
-    # A symlink back to an enclosing folder would otherwise be walked again and again.
-    real = folder.resolve()
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = list(folder.iterdir())
-    except OSError as error:
-        raise CorpusError(f"can't list {folder}: {error.strerror or error}") from None
-    for entry in entries:
-        if entry.name.startswith("."):
+def _walk(root: Path) -> CorpusFiles:
+    """Walk `root` iteratively (no recursion limit, linear in depth), refusing what leaves it."""
+    real_root = root.resolve()
+    walked = CorpusFiles(files=[])
+    followed_links: set[Path] = set()
+    pending: list[tuple[Path, str]] = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            if not prefix:
+                raise CorpusError(f"can't list {folder}: {error.strerror or error}") from None
+            # A folder that vanished or can't be listed is skipped, as a vanishing file is.
+            walked.refused.append(_refused(prefix.rstrip("/"), f"can't list the folder: {error.strerror or error}"))
             continue
-        if entry.is_dir():
-            yield from _walk(root, entry, seen)
-        elif entry.is_file() and entry.suffix.lower() in DOCUMENT_SUFFIXES:
-            yield entry.relative_to(root).as_posix(), entry
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            doc_id = prefix + entry.name
+            if not _is_utf8(doc_id):
+                walked.refused.append(_refused(doc_id, "its name isn't UTF-8"))
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    target = path.resolve(strict=True)
+                    if not target.is_relative_to(real_root):
+                        walked.refused.append(_refused(doc_id, "a link to outside the corpus folder"))
+                        continue
+                    if target.is_dir():
+                        # A link to an enclosing folder would walk it again; a folder reached twice is walked once.
+                        if not folder.resolve().is_relative_to(target) and target not in followed_links:
+                            followed_links.add(target)
+                            pending.append((path, doc_id + "/"))
+                        continue
+                    is_file = target.is_file()
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((path, doc_id + "/"))
+                    continue
+                else:
+                    is_file = entry.is_file(follow_symlinks=False)
+            except (OSError, RuntimeError):
+                walked.refused.append(_refused(doc_id, "a broken link"))
+                continue
+            if is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
+                walked.files.append((doc_id, path))
+    return walked
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of the name arrive as surrogate escapes
+        return False
+    return True
+
+
+def _refused(doc_id: str, why: str) -> Skipped:
+    shown = doc_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Skipped(shown, -1, -1, f"{shown}: {why}")
 
 
 def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
@@ -135,11 +194,13 @@ def load_corpus(corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> Corpu
 
     Raises `CorpusError` when the corpus is missing or no document is usable.
     """
-    files = document_files(corpus)
+    walked = document_files(corpus)
+    files = walked.files
     if not files:
-        raise CorpusError(f"no .txt or .md documents in {corpus}")
+        refused = "".join(f"; skipped {item.reason}" for item in walked.refused)
+        raise CorpusError(f"no .txt or .md documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
-    load = CorpusLoad(documents=[])
+    load = CorpusLoad(documents=[], skipped=list(walked.refused))
     for doc_id, path in files:
         try:
             document = read_document(path, doc_id, max_bytes)

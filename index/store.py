@@ -291,8 +291,9 @@ def stale_reason(
         return f"it uses the {index.engine.name} engine and the setting is {engine}"
     known = {document.doc_id: document for document in index.documents.values()}
     skipped = {item.doc_id: item for item in index.skipped}
-    files = document_files(corpus)
-    if {doc_id for doc_id, _ in files} != known.keys() | skipped.keys():
+    walked = document_files(corpus)
+    files = walked.files
+    if {doc_id for doc_id, _ in files} | {item.doc_id for item in walked.refused} != known.keys() | skipped.keys():
         return "documents were added or removed"
     for doc_id, path in files:
         stat = path.stat()

@@ -158,3 +158,103 @@ def test_mtime_and_size_recorded(make_corpus) -> None:
     stat = (corpus / "a.txt").stat()
     document = load_corpus(corpus).documents[0]
     assert (document.size, document.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+def _link(target: Path, link: Path) -> None:
+    try:
+        os.symlink(target, link)
+    except OSError as error:  # pragma: no cover - platforms without symlinks
+        pytest.fail(f"can't create a symlink here: {error}")
+
+
+def test_links_out_of_the_corpus_are_refused(make_corpus, tmp_path: Path) -> None:
+    """A link to a file or folder outside the corpus is never read, and the warning names it."""
+    outside = tmp_path / "outside"
+    (outside / "botdir").mkdir(parents=True)
+    (outside / "botdir" / ".env").write_text("DISCORD_TOKEN=secret-token-value\n", encoding="utf-8")
+    (outside / "notes.txt").write_text("Private notes outside the corpus.", encoding="utf-8")
+    corpus = make_corpus({"a.txt": "Alpha."})
+    _link(outside / "botdir" / ".env", corpus / "env.txt")
+    _link(outside / "notes.txt", corpus / "notes.txt")
+    _link(corpus / "..", corpus / "parent")
+    _link(Path("/etc"), corpus / "etc")
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    assert all("secret-token-value" not in document.text for document in load.documents)
+    warnings = " | ".join(load.warnings)
+    for name in ("env.txt", "notes.txt", "parent", "etc"):
+        assert f"{name}: a link to outside the corpus folder" in warnings
+
+
+def test_links_inside_the_corpus_are_followed(make_corpus) -> None:
+    """A link that resolves inside the corpus is read, under the link's own id."""
+    corpus = make_corpus({"docs/a.txt": "Alpha.", "b.txt": "Beta."})
+    _link(corpus / "docs", corpus / "linked")
+    _link(corpus / "b.txt", corpus / "also-b.txt")
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["also-b.txt", "b.txt", "docs/a.txt", "linked/a.txt"]
+    assert load.skipped == []
+
+
+def test_env_files_are_never_indexed(make_corpus) -> None:
+    """A `.env` file, at the top or nested, is never a document, whatever its suffix rules would say."""
+    corpus = make_corpus({"a.txt": "Alpha.", ".env": "DISCORD_TOKEN=x", "sub/.env.txt": "DISCORD_TOKEN=y"})
+    assert [document.doc_id for document in load_corpus(corpus).documents] == ["a.txt"]
+
+
+def test_fifo_is_not_read(make_corpus) -> None:
+    """A FIFO named like a document is not a regular file: it is left alone, and the build doesn't block on it."""
+    corpus = make_corpus({"a.txt": "Alpha."})
+    os.mkfifo(corpus / "pipe.txt")
+    assert [document.doc_id for document in load_corpus(corpus).documents] == ["a.txt"]
+
+
+def test_very_deep_folders_are_walked(make_corpus) -> None:
+    """Folders nested 1,200 deep (deeper than Python's recursion limit) are walked, their document found."""
+    corpus = make_corpus({"a.txt": "Alpha."})
+    folder = corpus
+    for _ in range(1200):
+        folder = folder / "d"
+        try:
+            os.mkdir(folder)
+        except OSError as error:  # the path grew past what the file system takes: stop there
+            assert error.errno == 36, error  # ENAMETOOLONG
+            folder = folder.parent
+            break
+    # Paths near PATH_MAX can't be opened whole; go there relative to the folder itself.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        with open(os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w", encoding="utf-8") as deep:
+            deep.write("Found at the bottom.")
+    finally:
+        os.close(fd)
+    depth = folder.relative_to(corpus).as_posix().count("/") + 1
+    assert depth > 1000
+    load = load_corpus(corpus)
+    assert any(document.doc_id.endswith("/d/deep.txt") for document in load.documents), load.warnings
+
+
+def test_file_name_that_is_not_utf8_is_skipped_with_a_warning(make_corpus) -> None:
+    """A name with bytes that aren't UTF-8 is skipped, and the warning shows it with U+FFFD, not a crash."""
+    corpus = make_corpus({"a.txt": "Alpha."})
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "w", encoding="utf-8") as odd:
+        odd.write("Beta.")
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    assert load.warnings == ["skipped caf\ufffd.txt: its name isn't UTF-8"]
+
+
+def test_a_folder_that_vanishes_during_the_walk_is_skipped(make_corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder removed while the corpus is walked is skipped with a warning; the rest still loads."""
+    corpus = make_corpus({"a.txt": "Alpha.", "gone/b.txt": "Beta."})
+    real_scandir = os.scandir
+
+    def vanishing(path: os.PathLike[str] | str):  # the folder is deleted between listing its parent and opening it
+        if Path(path).name == "gone":
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_scandir(path)
+
+    monkeypatch.setattr("index.documents.os.scandir", vanishing)
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    assert load.warnings == ["skipped gone: can't list the folder: No such file or directory"]

@@ -364,3 +364,17 @@ def test_index_location_is_outside_the_source_tree(corpus: Path, make_corpus, tm
     assert first.parent == second.parent == tmp_path
     assert " " not in second.name and "!" not in second.name
     assert index_path(tmp_path, corpus) == first
+
+
+def test_refused_links_do_not_make_the_index_stale(make_corpus, tmp_path: Path, index_dir: Path) -> None:
+    """A corpus with a link out of it reopens its saved index without rebuilding, and the link stays unread."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Nothing here may be indexed.", encoding="utf-8")
+    corpus = make_corpus({"a.txt": "Alpha is the first letter."})
+    os.symlink(outside, corpus / "secret.txt")
+    built = open_index(corpus, index_dir)
+    assert built.rebuilt
+    assert any("secret.txt: a link to outside the corpus folder" in warning for warning in built.warnings)
+    reopened = open_index(corpus, index_dir)
+    assert not reopened.rebuilt
+    assert list(reopened.index.documents) == ["a.txt"]
