@@ -165,3 +165,20 @@ def test_without_nltk_data_the_builtin_model_is_used_and_nothing_downloads(run_p
     fingerprint, count = result.stdout.split()
     assert fingerprint == SentenceSplitter("builtin").fingerprint
     assert count == "2"
+
+
+def test_base64_and_data_uri_text_is_split_into_bounded_sentences() -> None:
+    """300 kB without spaces (a data-URI image in Markdown): every piece is short, and together they cover it."""
+    import base64
+    import itertools
+    import random
+
+    from index.sentences import MAX_SENTENCE_CHARS
+
+    payload = base64.b64encode(random.Random(7).randbytes(225_000)).decode()
+    text = f"# Logo\n\nOur logo: ![logo](data:image/png;base64,{payload}). It is blue."
+    spans = SentenceSplitter("builtin").spans(text)
+    assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
+    assert "".join("".join(text[start:end].split()) for start, end in spans) == "".join(text.split())
+    assert text[spans[-1][0] : spans[-1][1]] == "It is blue."
