@@ -28,6 +28,7 @@ from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError
 from index.passages import Passage, split_passages
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
+from index.sections import NO_SECTIONS, is_markdown, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -248,10 +249,15 @@ def _build_index(
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
     frozen_at = 0
+    # What is tokenized: a Markdown passage's heading path joins its text, so a
+    # question can match a section's title as well as its words.
+    searchable: list[str] = []
     for document in load.documents:
         document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
         documents.append(_info(document, len(texts), len(document_passages)))
         texts.extend(passage.text for passage in document_passages)
+        sections = markdown_sections(document.text) if is_markdown(document.doc_id) else NO_SECTIONS
+        searchable.extend(_searchable(sections.path_at(passage.start), passage.text) for passage in document_passages)
         spans.extend((passage.start, passage.end) for passage in document_passages)
         if len(texts) - frozen_at >= _FREEZE_EVERY:
             # The lists grown so far leave the collections too: each one would visit their items.
@@ -263,7 +269,7 @@ def _build_index(
     stored_passages: Sequence[Passage]
     built_engine: Engine
     if choose_engine(engine, len(texts)) == "bm25s":
-        stored_passages, built_engine = _large_index(texts, spans, documents, analyzer, workers)
+        stored_passages, built_engine = _large_index(texts, searchable, spans, documents, analyzer, workers)
     else:
         stored_passages = [
             Passage(document.doc_id, ordinal, *spans[position], texts[position])
@@ -272,9 +278,10 @@ def _build_index(
                 range(document.first_passage, document.first_passage + document.passage_count), start=1
             )
         ]
-        passage_terms = [analyzer.tokenizer.tokenize(text) for text in texts]
+        passage_terms = [analyzer.tokenizer.tokenize(text) for text in searchable]
         built_engine = RankBM25Engine(passage_terms)
     _release(texts)
+    _release(searchable)
     _release(spans)
     return PassageIndex(
         corpus=str(corpus.resolve()),
@@ -295,8 +302,14 @@ def _release(items: list[Any]) -> None:
         del items[-_FREEZE_EVERY:]
 
 
+def _searchable(section: str, text: str) -> str:
+    """The words a passage is found by: its heading path, if any, and its text."""
+    return f"{section}\n{text}" if section else text
+
+
 def _large_index(
     texts: list[str],
+    searchable: list[str],
     spans: list[tuple[int, int]],
     documents: list[DocumentInfo],
     analyzer: Analyzer,
@@ -307,7 +320,7 @@ def _large_index(
     from index.bulk import tokenize_passages
     from index.passage_store import PassageStore
 
-    counts = tokenize_passages(texts, analyzer.tokenizer, workers)
+    counts = tokenize_passages(searchable, analyzer.tokenizer, workers)
     engine = Bm25sEngine.from_counts(counts)
     del counts
     store = PassageStore.from_texts(

@@ -29,7 +29,7 @@ from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(slots=True)

@@ -1,0 +1,61 @@
+"""The Markdown sections of a document: where each heading opens one, and its heading path.
+
+The document is parsed with markdown-it-py (CommonMark, tables, YAML front
+matter), so a "# comment" line in a fenced code block or a front-matter line
+is never taken for a heading. A section's path is its heading and those above
+it: "Configuration › search › min_search_length".
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+PATH_SEPARATOR = " › "
+
+_PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """Heading paths of one document, by the character offset where each section opens."""
+
+    starts: tuple[int, ...]
+    paths: tuple[str, ...]
+
+    def path_at(self, offset: int) -> str:
+        """The heading path of the section holding `offset`; "" before the first heading."""
+        position = bisect.bisect_right(self.starts, offset) - 1
+        return self.paths[position] if position >= 0 else ""
+
+
+NO_SECTIONS = Sections((), ())
+
+
+def is_markdown(doc_id: str) -> bool:
+    return doc_id.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def markdown_sections(text: str) -> Sections:
+    """Where each heading of `text` opens a section, with its heading path."""
+    line_starts = [0]
+    for line in text.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    tokens = _PARSER.parse(text)
+    starts: list[int] = []
+    paths: list[str] = []
+    open_headings: list[tuple[int, str]] = []  # (level, title) of the headings above
+    for number, token in enumerate(tokens):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        level = int(token.tag[1:])
+        title = " ".join(tokens[number + 1].content.split())
+        open_headings = [(above, name) for above, name in open_headings if above < level]
+        open_headings.append((level, title))
+        starts.append(line_starts[token.map[0]])
+        paths.append(PATH_SEPARATOR.join(name for _, name in open_headings if name))
+    return Sections(tuple(starts), tuple(paths))

@@ -1,0 +1,103 @@
+"""Markdown sections: heading paths, and passages found by their section's title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.passage_index import Analyzer, build_index
+from index.sections import markdown_sections
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
+
+NESTED = """---
+title: Configuration
+sidebar_position: 3
+---
+
+# Configuration
+
+Intro text.
+
+## search
+
+```sh
+# not a heading: a shell comment
+mkdocs build
+```
+
+### min_search_length
+
+Lower it for short words.
+
+Build options
+-------------
+
+Setext heading above.
+"""
+
+
+def test_heading_paths_nest_and_reset_by_level() -> None:
+    """Each heading opens a section whose path holds the headings above it, at a lower level."""
+    sections = markdown_sections(NESTED)
+    assert sections.paths == (
+        "Configuration",
+        "Configuration › search",
+        "Configuration › search › min_search_length",
+        "Configuration › Build options",
+    )
+    assert sections.path_at(NESTED.index("Intro text")) == "Configuration"
+    assert sections.path_at(NESTED.index("mkdocs build")) == "Configuration › search"
+    assert sections.path_at(NESTED.index("Lower it")) == "Configuration › search › min_search_length"
+    assert sections.path_at(NESTED.index("Setext heading")) == "Configuration › Build options"
+
+
+def test_front_matter_and_code_comments_are_not_headings() -> None:
+    """Front matter opens no section, and neither does a "#" line inside a fenced code block."""
+    sections = markdown_sections(NESTED)
+    assert sections.path_at(NESTED.index("sidebar_position")) == ""
+    assert not any("shell comment" in path for path in sections.paths)
+
+
+def test_document_without_headings_has_no_sections() -> None:
+    """Text before any heading, or in a document without one, has the empty path."""
+    sections = markdown_sections("Just a paragraph.\n\nAnd another one.\n")
+    assert sections.paths == ()
+    assert sections.path_at(5) == ""
+
+
+BODY_A = (
+    "Install the package with pip inside a virtual environment, then run the command once to create the "
+    "default settings file next to your documents. The first build takes a little longer than later ones."
+)
+BODY_B = (
+    "When the server refuses to write the output folder, check who owns it and whether the build runs as "
+    "that user. Running the whole build as root hides the problem and leaves files nobody else can change."
+)
+OTHER = "A short note on output folders and the users who own them, kept for the maintainers."
+
+
+@pytest.mark.parametrize("engine", ["rank-bm25", "bm25s"])
+def test_section_title_is_searchable(tmp_path: Path, engine: str) -> None:
+    """A question's word found only in a section's heading finds the passage under that heading."""
+    (tmp_path / "guide.md").write_text(
+        f"# Setup\n\n{BODY_A}\n\n## Troubleshooting permissions\n\n{BODY_B}\n", encoding="utf-8"
+    )
+    (tmp_path / "notes.md").write_text(f"{OTHER}\n", encoding="utf-8")
+    analyzer = Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
+    index = build_index(tmp_path, analyzer=analyzer, engine=engine)
+    body_b = next(passage for passage in index.passages if passage.text.startswith("When the server"))
+    assert "permissions" not in body_b.text.lower()
+    answer = index.ask("troubleshooting permissions for the output folder owner", min_confidence=0.0)
+    top = answer.passages[0].passage
+    assert (top.doc_id, top.start) == (body_b.doc_id, body_b.start)
+
+
+def test_plain_text_headings_are_not_sections(tmp_path: Path) -> None:
+    """A .txt document is not Markdown: a "#" line in it adds no heading path to the passages after it."""
+    (tmp_path / "guide.txt").write_text(f"# Setup\n\n{BODY_A}\n\n## Troubleshooting permissions\n\n{BODY_B}\n")
+    analyzer = Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
+    index = build_index(tmp_path, analyzer=analyzer, engine="rank-bm25")
+    position = next(number for number, passage in enumerate(index.passages) if passage.text.startswith("When"))
+    assert not any(term.startswith("troubleshoot") for term in index.engine.term_counts(position))
