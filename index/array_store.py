@@ -36,6 +36,7 @@ import numpy as np
 from index.bm25s_engine import OFFSET_DTYPE, PASSAGE_ID_DTYPE, SCORE_DTYPE, Bm25sEngine, ScoreMatrix
 from index.passage_store import TEXT_DTYPE, PassageStore
 from index.passages import Passage
+from index.safe_files import read_regular_file, regular_file_size
 
 VOCABULARY_FILE = "vocabulary.txt"
 # name -> (dtype, number of dimensions)
@@ -141,14 +142,15 @@ def load_arrays(
     for name, (dtype, dimensions) in ARRAYS.items():
         path = folder / f"{name}.npy"
         expected = files[name]
-        if path.stat().st_size != int(expected["bytes"]):
-            raise ValueError(f"{name}.npy has {path.stat().st_size} bytes, {expected['bytes']} expected")
+        size = regular_file_size(path)
+        if size != int(expected["bytes"]):
+            raise ValueError(f"{name}.npy has {size} bytes, {expected['bytes']} expected")
         array = np.load(path, mmap_mode="r", allow_pickle=False)
         if array.dtype != dtype or array.ndim != dimensions or list(array.shape) != list(expected["shape"]):
             raise ValueError(f"{name}.npy holds {array.dtype} {array.shape}, not what the manifest says")
         arrays[name] = array
     passage_count = int(spec["passages"])
-    vocabulary_bytes = (folder / VOCABULARY_FILE).read_bytes()
+    vocabulary_bytes = read_regular_file(folder / VOCABULARY_FILE, int(files[VOCABULARY_FILE]["bytes"]) + 1)
     if len(vocabulary_bytes) != int(files[VOCABULARY_FILE]["bytes"]):
         raise ValueError(f"{VOCABULARY_FILE} has the wrong size")
     vocabulary = vocabulary_bytes.decode("utf-8").split("\n") if vocabulary_bytes else []

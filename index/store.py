@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
+from index.safe_files import read_regular_file
 
 FORMAT = "quotebot-index"
 FORMAT_VERSION = 2
@@ -160,9 +163,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 def load_index(path: Path, analyzer: Analyzer) -> PassageIndex:
     """Read an index file. Raises `IndexFileError` if it is corrupt or unusable."""
     try:
-        payload = json.loads(path.read_bytes())
-    except OSError as error:
-        raise IndexFileError(f"can't read {path}: {error.strerror or error}") from None
+        payload = json.loads(read_regular_file(path))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         # RecursionError: garbage such as "[[[[..." nested deeper than the parser goes.
         raise IndexFileError(f"{path} is not valid JSON") from None
@@ -203,8 +204,8 @@ def _large_index_from_payload(path: Path, payload: dict[str, Any], analyzer: Ana
         passages=passages,
         engine=engine,
         analyzer=analyzer,
-        built_at=float(payload["built_at"]),
-        build_seconds=float(payload["build_seconds"]),
+        built_at=_checked_time(payload["built_at"], "built_at"),
+        build_seconds=_checked_time(payload["build_seconds"], "build_seconds"),
         skipped=_skipped_from_payload(payload),
         max_file_mb=float(payload["max_file_mb"]),
     )
@@ -237,6 +238,32 @@ def _skipped_from_payload(payload: dict[str, Any]) -> list[Skipped]:
     ]
 
 
+def _expanded_terms(counts: dict[str, Any], text_chars: int) -> list[str]:
+    """A passage's terms, each repeated its count; counts are checked before anything is allocated.
+
+    A term occurs at most once per character of its passage: a tampered count such as 10**12 or
+    1e308 would otherwise be expanded into a list until memory runs out.
+    """
+    checked: list[tuple[str, int]] = []
+    total = 0
+    for term, count in counts.items():
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= text_chars:
+            raise ValueError(f"the count of {str(term)[:40]!r} is impossible for its passage")
+        total += count
+        checked.append((str(term), count))
+    if total > text_chars:
+        raise ValueError("a passage holds more terms than characters")
+    return [term for term, count in checked for _ in range(count)]
+
+
+def _checked_time(value: Any, name: str) -> float:
+    """A timestamp or a duration of the index file: finite, and not after a century from now."""
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= time.time() + 100 * 365 * 86400:
+        raise ValueError(f"{name} is {value!r}")
+    return number
+
+
 def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageIndex:
     documents = _documents_from_payload(payload)
     first_passage = sum(document.passage_count for document in documents)
@@ -254,10 +281,12 @@ def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageI
             start, end = int(entry["start"]), int(entry["end"])
             if end - start != len(text):
                 raise ValueError("a passage's span doesn't match its text")
+            previous_end = passages[-1].end if ordinal > 1 else 0
+            # A document's length in characters is at most its size in bytes.
+            if start < previous_end or end > document.size:
+                raise ValueError("a passage's span is outside its document or overlaps the one before")
             passages.append(Passage(document.doc_id, ordinal, start, end, text))
-            passage_terms.append(
-                [str(term) for term, count in dict(entry["terms"]).items() for _ in range(int(count))]
-            )
+            passage_terms.append(_expanded_terms(dict(entry["terms"]), len(text)))
     skipped = _skipped_from_payload(payload)
     engine = RankBM25Engine(passage_terms, k1=float(payload["k1"]), b=float(payload["b"]))
     return PassageIndex(
@@ -266,8 +295,8 @@ def _index_from_payload(payload: dict[str, Any], analyzer: Analyzer) -> PassageI
         passages=passages,
         engine=engine,
         analyzer=analyzer,
-        built_at=float(payload["built_at"]),
-        build_seconds=float(payload["build_seconds"]),
+        built_at=_checked_time(payload["built_at"], "built_at"),
+        build_seconds=_checked_time(payload["build_seconds"], "build_seconds"),
         skipped=skipped,
         max_file_mb=float(payload["max_file_mb"]),
     )

@@ -378,3 +378,61 @@ def test_refused_links_do_not_make_the_index_stale(make_corpus, tmp_path: Path, 
     reopened = open_index(corpus, index_dir)
     assert not reopened.rebuilt
     assert list(reopened.index.documents) == ["a.txt"]
+
+
+def _tampered(payload: dict[str, Any], change: str) -> dict[str, Any]:
+    first = payload["passages"][0]
+    if change == "huge count":
+        first["terms"][next(iter(first["terms"]))] = 10**12
+    elif change == "float count":
+        first["terms"][next(iter(first["terms"]))] = 1e308
+    elif change == "nan built_at":
+        payload["built_at"] = float("nan")
+    elif change == "far built_at":
+        payload["built_at"] = 1e300
+    elif change == "negative offsets":
+        first["start"], first["end"] = -5, -5 + len(first["text"])
+    elif change == "overlapping spans":
+        second = payload["passages"][1]
+        shift = second["start"] - first["start"]
+        second["start"] -= shift
+        second["end"] -= shift
+    elif change == "span past the document":
+        last = payload["passages"][-1]
+        last["start"] += 10**6
+        last["end"] += 10**6
+    return payload
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["huge count", "float count", "nan built_at", "far built_at", "negative offsets", "overlapping spans",
+     "span past the document"],
+)
+def test_tampered_index_file_is_rebuilt(corpus: Path, index_dir: Path, builtin_analyzer, change: str) -> None:
+    """Impossible counts, times and spans are refused before anything is allocated, and the index is rebuilt."""
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    expected = answers_of(first.index)
+    payload = json.loads(first.path.read_bytes())
+    assert len(payload["passages"]) >= 2
+    first.path.write_text(json.dumps(_tampered(payload, change)), encoding="utf-8")
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any(warning.startswith("rebuilding the index") for warning in opened.warnings), opened.warnings
+    assert answers_of(opened.index) == expected
+
+
+@pytest.mark.parametrize("special", ["fifo", "dev-zero"])
+def test_special_file_in_place_of_the_index_is_not_read(
+    corpus: Path, index_dir: Path, builtin_analyzer, special: str
+) -> None:
+    """A FIFO (which would block a read) or a link to /dev/zero (endless) as the index file: rebuilt, no hang."""
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    first.path.unlink()
+    if special == "fifo":
+        os.mkfifo(first.path)
+    else:
+        os.symlink("/dev/zero", first.path)
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert first.path.is_file() and not first.path.is_symlink()
