@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import CorpusError
+from index.sections import is_markdown, read_front_matter
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 DEFAULT_MAX_FILE_MB = 20.0
@@ -175,9 +176,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SkippedDocument(
-            f"{doc_id} is not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
+        raise SkippedDocument(f"{doc_id} is not UTF-8 text (bad byte at offset {error.start})") from None
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     return Document(
         doc_id=doc_id,
@@ -225,7 +224,12 @@ def _skipped(path: Path, doc_id: str, reason: str) -> Skipped:
 
 
 def document_title(text: str, doc_id: str) -> str:
-    """The first Markdown heading of `text`, else a title made from the file name."""
+    """A Markdown document's front-matter `title`, else the first Markdown heading, else the file name's."""
+    if is_markdown(doc_id):
+        front_matter = read_front_matter(text)
+        if front_matter.title:
+            return front_matter.title
+        text = text[front_matter.body_start :]  # its lines are not headings
     lines = text.lstrip("\ufeff").split("\n", 200)[:200]
     for number, line in enumerate(lines):
         atx = _ATX_HEADING.match(line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -59,3 +60,30 @@ def markdown_sections(text: str) -> Sections:
         starts.append(line_starts[token.map[0]])
         paths.append(PATH_SEPARATOR.join(name for _, name in open_headings if name))
     return Sections(tuple(starts), tuple(paths))
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """What the YAML front matter opening a document says, and where the document's body starts."""
+
+    title: str | None
+    body_start: int
+    """Offset of the first line after the front matter; 0 when there is none."""
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """The front matter at the start of `text` (after a byte-order mark), read as YAML."""
+    skipped = len(text) - len(text.lstrip("\ufeff"))
+    if not text.startswith("---", skipped):
+        return FrontMatter(None, 0)  # no front matter: skip parsing the whole document
+    tokens = _PARSER.parse(text[skipped:])
+    if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
+        return FrontMatter(None, 0)
+    lines = text[skipped:].split("\n")
+    body_start = skipped + sum(len(line) + 1 for line in lines[: tokens[0].map[1]])
+    try:
+        fields = yaml.safe_load(tokens[0].content)
+    except yaml.YAMLError:
+        return FrontMatter(None, body_start)  # malformed: the title comes from elsewhere
+    title = fields.get("title") if isinstance(fields, dict) else None
+    return FrontMatter(" ".join(title.split()) or None if isinstance(title, str) else None, body_start)

@@ -265,3 +265,13 @@ def test_a_folder_that_vanishes_during_the_walk_is_skipped(make_corpus, monkeypa
     load = load_corpus(corpus)
     assert [document.doc_id for document in load.documents] == ["a.txt"]
     assert load.warnings == ["skipped gone: can't list the folder: No such file or directory"]
+
+
+def test_front_matter_title_is_the_title() -> None:
+    """A Markdown document's YAML front-matter title wins over its heading; other fields never become the title."""
+    assert document_title("---\ntitle: Deploying\nweight: 3\n---\n\n# Deploy\n", "deploy.md") == "Deploying"
+    assert document_title("---\nsidebar_position: 3\n---\n\n# Deploy\n", "deploy.md") == "Deploy"
+    assert document_title("---\nsidebar_position: 3\n---\ntext\n", "how_to.markdown") == "How to"
+    assert document_title("---\ntitle: [unclosed\n---\n# Heading\n", "x.md") == "Heading"
+    # A .txt document has no front matter: the lines are a setext heading there, as before.
+    assert document_title("---\ntitle: Plain\n---\n", "x.txt") == "title: Plain"
