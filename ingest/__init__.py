@@ -1,0 +1,1 @@
+"""Turning untrusted bytes and URLs into document text; never imports discord."""

@@ -1,0 +1,167 @@
+"""Document text from uploaded or fetched bytes: plain text, Markdown, HTML and PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from index.errors import QuotebotError
+from index.passages import is_furniture
+
+DocumentKind = Literal["text", "markdown", "html", "pdf"]
+
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+
+_KIND_BY_SUFFIX: dict[str, DocumentKind] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+_KIND_BY_CONTENT_TYPE: dict[str, DocumentKind] = {
+    "text/plain": "text",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/pdf": "pdf",
+}
+# Every C0/C1 control character except tab and newline; \r is normalised first.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class ExtractionError(QuotebotError):
+    """The bytes can't become a document: unsupported, undecodable, empty or too big."""
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """The text of one document and what its source said about it."""
+
+    title: str | None
+    text: str
+    kind: DocumentKind
+    published: str | None
+    canonical_url: str | None
+    encoding: str | None
+
+
+def document_kind(
+    *, filename: str | None = None, content_type: str | None = None, url: str | None = None
+) -> DocumentKind:
+    """The kind of a document, from its declared content type, else its file or URL name."""
+    if content_type:
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type in _KIND_BY_CONTENT_TYPE:
+            return _KIND_BY_CONTENT_TYPE[media_type]
+    for name in (filename, url):
+        if name:
+            suffix = PurePosixPath(name.split("?", 1)[0].split("#", 1)[0]).suffix.lower()
+            if suffix in _KIND_BY_SUFFIX:
+                return _KIND_BY_SUFFIX[suffix]
+    if url and not filename:
+        return "html"  # a page URL without a telling suffix or type is a web page
+    described = content_type or filename or "this document"
+    raise ExtractionError(
+        f"unsupported type {described}: use .txt, .md, .markdown, .html or .pdf"
+    )
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters or furniture lines, with paragraph breaks kept."""
+    text = _CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in text.split("\n") if not is_furniture(line)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of some bytes and the encoding it was read with: UTF-8, else detected."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise ExtractionError("undecodable: the text is in no encoding I recognise")
+    return str(best), best.encoding
+
+
+def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | None, str | None, str]:
+    import trafilatura
+
+    html, encoding = decode_text(data)
+    result = trafilatura.bare_extraction(
+        html,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+    )
+    if result is None:
+        return "", None, None, None, encoding
+    as_dict = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    text = as_dict.get("text") or ""
+    return (
+        text,
+        as_dict.get("title"),
+        as_dict.get("date"),
+        as_dict.get("url"),
+        encoding,
+    )
+
+
+def _extract_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ExtractionError("the PDF is encrypted: upload an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ExtractionError(f"the PDF can't be read ({type(error).__name__})") from error
+    return "\n\n".join(page.strip() for page in pages)
+
+
+def extract_document(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> ExtractedDocument:
+    """The text of a document; a given title wins over the one the document names."""
+    if len(data) > max_bytes:
+        raise ExtractionError(f"too big: larger than {max_bytes // (1024 * 1024)} MB")
+    kind = document_kind(filename=filename, content_type=content_type, url=url)
+    found_title = published = canonical_url = encoding = None
+    if kind == "pdf":
+        raw_text = _extract_pdf(data)
+    elif kind == "html":
+        raw_text, found_title, published, canonical_url, encoding = _extract_html(data, url)
+    else:
+        raw_text, encoding = decode_text(data)
+    text = clean_text(raw_text)
+    if not text:
+        raise ExtractionError("nothing extractable: the document has no text")
+    return ExtractedDocument(
+        title=title or (clean_text(found_title) if found_title else None),
+        text=text,
+        kind=kind,
+        published=published,
+        canonical_url=canonical_url,
+        encoding=encoding,
+    )

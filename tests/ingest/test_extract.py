@@ -1,0 +1,143 @@
+"""Tests for ingest.extract: text, Markdown, HTML and PDF bytes become document text."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from index.errors import QuotebotError
+from ingest.extract import ExtractionError, extract_document
+
+NEWS_PAGE = """<!doctype html>
+<html><head>
+<title>Harbour bridge reopens after repairs | Coastal Times</title>
+<meta property="og:title" content="Harbour bridge reopens after repairs">
+<link rel="canonical" href="https://news.example.com/2024/05/harbour-bridge">
+<meta property="article:published_time" content="2024-05-14T08:00:00Z">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav>
+<article>
+<h1>Harbour bridge reopens after repairs</h1>
+<p>The harbour bridge reopened to traffic on Tuesday after eight months of repairs
+to its corroded steel cables, the city council said in a statement.</p>
+<p>Engineers replaced forty-two cables and repainted the main span, which carries
+about sixty thousand vehicles a day between the old town and the port district.</p>
+<p>Also Read: <a href="/other">Ferry timetable changes this summer</a></p>
+<p>The council said the work came in under budget, at 31 million euros, and that
+the footpath on the eastern side would reopen next week once the railings are fixed.</p>
+</article>
+<aside class="related"><h2>Related articles</h2><ul>
+<li><a href="/a">Tram line extension approved</a></li>
+<li><a href="/b">New cycle lanes in the port district</a></li></ul></aside>
+<footer><p>Copyright 2024 Coastal Times. All rights reserved.</p>
+<a href="/privacy">Privacy policy</a></footer>
+</body></html>
+"""
+
+
+def _pdf_with_text(text: str) -> bytes:
+    """A one-page PDF whose content stream draws the given text, written by hand."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref_at = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, xref_at)
+    )
+    return out.getvalue()
+
+
+def test_plain_text_loses_control_characters() -> None:
+    """Control characters go; tabs and newlines stay."""
+    doc = extract_document(b"one\x00two\x1b\tthree\r\nfour", filename="notes.txt")
+    assert doc.kind == "text"
+    assert doc.text == "onetwo\tthree\nfour"
+    assert doc.encoding == "utf-8"
+
+
+def test_markdown_drops_also_read_lines() -> None:
+    """An "Also Read:" line is furniture and is dropped."""
+    data = b"# Title\n\nThe body paragraph.\n\nAlso Read: Something else\n\nMore body."
+    doc = extract_document(data, filename="notes.md", title="Given")
+    assert doc.kind == "markdown"
+    assert "Also Read" not in doc.text
+    assert "More body." in doc.text
+    assert doc.title == "Given"
+
+
+def test_non_utf8_text_is_detected() -> None:
+    """A Latin-1 file is decoded by detection, not refused."""
+    data = (
+        "Le café de la place était fermé à cause de la grève générale. "
+        "Les élèves ont déjeuné à la cantine, où l'on a servi des crêpes "
+        "et du pâté. Après la réunion, le maire a déclaré que la sécurité "
+        "des piétons resterait sa priorité pendant l'été."
+    ).encode("cp1252")
+    doc = extract_document(data, filename="cafe.txt")
+    assert "café" in doc.text
+    assert doc.encoding != "utf-8"
+
+
+def test_news_page_main_text_without_furniture() -> None:
+    """The article text, title, date and canonical URL come out; nav, footer and links go."""
+    doc = extract_document(
+        NEWS_PAGE.encode(), content_type="text/html; charset=utf-8", url="https://x.test/p"
+    )
+    assert doc.kind == "html"
+    assert "forty-two cables" in doc.text
+    assert "under budget" in doc.text
+    assert "\n\n" in doc.text or "\n" in doc.text
+    for furniture in ("Also Read", "Ferry timetable", "Related articles", "Tram line",
+                      "Copyright", "Privacy policy", "Sport"):
+        assert furniture not in doc.text, furniture
+    assert doc.title == "Harbour bridge reopens after repairs"
+    assert doc.published == "2024-05-14"
+    assert doc.canonical_url == "https://news.example.com/2024/05/harbour-bridge"
+
+
+def test_pdf_text_is_extracted() -> None:
+    """A real PDF's page text is read with pypdf."""
+    doc = extract_document(_pdf_with_text("Tides follow the moon"), filename="tides.pdf")
+    assert doc.kind == "pdf"
+    assert "Tides follow the moon" in doc.text
+
+
+def test_broken_pdf_is_a_clear_error() -> None:
+    """Garbage that claims to be a PDF gives an ExtractionError, a QuotebotError."""
+    with pytest.raises(ExtractionError, match="PDF") as raised:
+        extract_document(b"%PDF-1.4 not really", content_type="application/pdf")
+    assert isinstance(raised.value, QuotebotError)
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "reason"),
+    [
+        (b"x", {"filename": "photo.png"}, "unsupported"),
+        (b"\n\x00\x01  \n", {"filename": "empty.txt"}, "nothing extractable"),
+        (b"x" * 11, {"filename": "big.txt", "max_bytes": 10}, "too big"),
+        (b"<html><body><script>x()</script></body></html>", {"filename": "a.html"},
+         "nothing extractable"),
+    ],
+)
+def test_refusals_have_reasons(data: bytes, kwargs: dict[str, object], reason: str) -> None:
+    """Each refusal names its reason."""
+    with pytest.raises(ExtractionError, match=reason):
+        extract_document(data, **kwargs)  # type: ignore[arg-type]
