@@ -13,6 +13,8 @@ class UserCooldown:
         self.seconds = seconds
         self._clock = clock
         self._last_use: dict[int, float] = {}
+        # The window (its start: the use that opened it) in which each user was last told to wait.
+        self._noticed_window: dict[int, float] = {}
 
     def retry_after(self, user_id: int) -> float:
         """0 if `user_id` may ask now (and the use is recorded), else the seconds left to wait."""
@@ -26,4 +28,18 @@ class UserCooldown:
         if len(self._last_use) > 10_000:
             # Forget users whose cooldown is over, so the table can't grow without bound.
             self._last_use = {user: used for user, used in self._last_use.items() if now - used < self.seconds}
+            self._noticed_window = {
+                user: window for user, window in self._noticed_window.items() if user in self._last_use
+            }
         return 0.0
+
+    def first_notice(self, user_id: int) -> bool:
+        """True once per cooldown window of a user who is waiting: only the first refusal is worth a reply.
+
+        Replying to every message sent too fast would answer spam with spam (200 mentions got 198 replies).
+        """
+        window = self._last_use.get(user_id)
+        if window is None or self._noticed_window.get(user_id) == window:
+            return False
+        self._noticed_window[user_id] = window
+        return True

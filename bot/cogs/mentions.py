@@ -83,7 +83,11 @@ class Mentions(commands.Cog):
         try:
             question = validate_question(question)
             check_cooldown(self.cooldown, message.author.id)
-        except (QuotebotError, OnCooldown) as error:
+        except OnCooldown as error:
+            if self.cooldown.first_notice(message.author.id):  # the rest of a burst is ignored
+                await self._reply(message, notice_reply("Sorry", str(error)))
+            return
+        except QuotebotError as error:
             await self._reply(message, notice_reply("Sorry", str(error)))
             return
         try:

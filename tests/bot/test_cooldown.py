@@ -55,3 +55,17 @@ def test_the_table_forgets_users_whose_wait_is_over() -> None:
     clock.now += 10
     cooldown.retry_after(-1)  # the 10,001st user triggers the clean-up
     assert len(cooldown._last_use) == 1
+
+
+def test_first_notice_once_per_window() -> None:
+    """A waiting user is told once per cooldown window; a new window may be told again."""
+    now = [0.0]
+    cooldown = UserCooldown(10, clock=lambda: now[0])
+    assert cooldown.retry_after(1) == 0
+    assert cooldown.retry_after(1) > 0
+    assert [cooldown.first_notice(1) for _ in range(3)] == [True, False, False]
+    assert cooldown.first_notice(2) is False  # never asked: nothing to be told about
+    now[0] = 11.0
+    assert cooldown.retry_after(1) == 0
+    assert cooldown.retry_after(1) > 0
+    assert cooldown.first_notice(1) is True

@@ -140,3 +140,15 @@ async def test_cooldown_applies_to_mentions(service: IndexService) -> None:
     second = make_message("what did the baker sell?", in_guild=False)
     await cog.on_message(second)
     assert "ask again in 30 s" in (sent_embed(second.reply.await_args).description or "")
+
+
+@pytest.mark.asyncio
+async def test_a_burst_of_mentions_gets_one_cooldown_notice(service: IndexService) -> None:
+    """50 mentions sent too fast: the first is answered, one "ask again" notice follows, the rest are ignored."""
+    cog = make_cog(service, cooldown_seconds=30)
+    messages = [make_message("what did the baker sell?", in_guild=False) for _ in range(50)]
+    for message in messages:
+        await cog.on_message(message)
+    replies = [sent_embed(message.reply.await_args) for message in messages if message.reply.await_args is not None]
+    assert len(replies) == 2
+    assert "ask again in" in (replies[1].description or "")
