@@ -136,13 +136,14 @@ class Quotebot(commands.Bot):
         target = sync_target(application_id, guild.id if guild is not None else None)
         where = f"guild {guild.id}" if guild is not None else "global"
         path = state_path(self.settings.index_dir)
-        if not needs_sync(path, target, fingerprint, force=force):
+        # The state file is read in a thread: whatever sits at its path, the event loop never waits on it.
+        if not await asyncio.to_thread(needs_sync, path, target, fingerprint, force=force):
             log.info("%d commands unchanged since the last sync (%s): not syncing", len(tree_commands), where)
             return SyncResult(where, len(tree_commands), synced=False)
         synced = await self.tree.sync(guild=guild)
         log.info("synced %d commands (%s)", len(synced), where)
         try:
-            record_sync(path, target, fingerprint)
+            await asyncio.to_thread(record_sync, path, target, fingerprint)
         except OSError as error:
             log.warning("couldn't remember the command sync in %s: %s", path, error.strerror or error)
         return SyncResult(where, len(synced), synced=True)

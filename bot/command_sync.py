@@ -13,9 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from index.errors import IndexFileError
+from index.safe_files import read_regular_file
 from index.store import write_atomically
 
 STATE_FILE = "command-sync.json"
+MAX_STATE_BYTES = 1 << 20
+"""A state file holds a line per sync target: anything bigger wasn't written by quotebot."""
 
 
 def commands_fingerprint(payloads: Sequence[Mapping[str, Any]]) -> str:
@@ -34,10 +38,18 @@ def state_path(index_dir: Path) -> Path:
 
 
 def read_state(path: Path) -> dict[str, str]:
-    """Target -> fingerprint of the last sync; empty when the file is missing or unreadable."""
+    """Target -> fingerprint of the last sync; empty when the file is missing, unreadable or not quotebot's.
+
+    Blocking file I/O: call it off the event loop. Only a regular file of at most MAX_STATE_BYTES is read,
+    so a FIFO, a device or a huge file can neither hang nor exhaust the bot.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_regular_file(path, MAX_STATE_BYTES)
+    except IndexFileError:  # missing, unreadable, not a regular file, or too big
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
         return {}
     if not isinstance(data, dict):
         return {}
@@ -45,12 +57,12 @@ def read_state(path: Path) -> dict[str, str]:
 
 
 def needs_sync(path: Path, target: str, fingerprint: str, *, force: bool = False) -> bool:
-    """Whether `target` must be synced: forced, never synced, or synced with other commands."""
+    """Whether `target` must be synced: forced, never synced, or synced with other commands. Blocking I/O."""
     return force or read_state(path).get(target) != fingerprint
 
 
 def record_sync(path: Path, target: str, fingerprint: str) -> None:
-    """Remember that `target` now has the commands hashed as `fingerprint`. Raises OSError if it can't."""
+    """Remember that `target` now has the commands hashed as `fingerprint`. Raises OSError if it can't. Blocking I/O."""
     state = read_state(path)
     state[target] = fingerprint
     write_atomically(path, json.dumps(state, indent=2, sort_keys=True).encode())

@@ -1,4 +1,4 @@
-"""Reading the index's own files as regular files of bounded size, whatever was put in their place.
+"""Reading quotebot's own files (indexes, the command-sync state) as bounded regular files.
 
 An index file replaced by a FIFO would block a plain read for ever (in the bot, its
 event loop), and one linked to `/dev/zero` would be read until memory runs out.
@@ -35,9 +35,16 @@ def read_regular_file(path: Path, max_bytes: int = MAX_INDEX_FILE_BYTES) -> byte
     except OSError as error:
         raise IndexFileError(f"can't read {path}: {error.strerror or error}") from None
     with os.fdopen(descriptor, "rb") as file:
+        # Checked on the open descriptor, so the file can't be swapped for a FIFO after the check.
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise IndexFileError(f"{path} is not a regular file")
         if info.st_size > max_bytes:
-            raise IndexFileError(f"{path} is {info.st_size} bytes, more than an index file can be")
-        return file.read(max_bytes + 1)[:max_bytes]
+            raise IndexFileError(f"{path} is {info.st_size} bytes, more than this file can be")
+        try:
+            data = file.read(max_bytes + 1)
+        except OSError as error:
+            raise IndexFileError(f"can't read {path}: {error.strerror or error}") from None
+    if len(data) > max_bytes:  # it grew since fstat
+        raise IndexFileError(f"{path} is more than {max_bytes} bytes")
+    return data

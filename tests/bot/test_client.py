@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from unittest.mock import AsyncMock, create_autospec
 
@@ -23,7 +27,7 @@ from bot.client import (
     serve,
     startup_failure,
 )
-from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path
+from bot.command_sync import MAX_STATE_BYTES, commands_fingerprint, needs_sync, read_state, record_sync, state_path
 from bot.index_service import IndexService
 from bot.settings import Secret, Settings
 from index.passage_index import Analyzer, build_index
@@ -177,6 +181,48 @@ def test_sync_state_roundtrip(tmp_path: Path) -> None:
     assert needs_sync(path, "1/global", first)
 
 
+@contextlib.contextmanager
+def fifo_watchdog(fifo: Path, patience: float = 30.0) -> Iterator[threading.Event]:
+    """If the code under test is still stuck on `fifo` after `patience` s, open it for writing so the read ends.
+
+    The event tells whether that had to happen: the test fails instead of hanging for good.
+    """
+    rescued = threading.Event()
+    done = threading.Event()
+
+    def rescue() -> None:
+        if done.wait(patience):
+            return
+        rescued.set()
+        with contextlib.suppress(OSError):  # no reader left: nothing to unblock
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    watchdog = threading.Thread(target=rescue, daemon=True)
+    watchdog.start()
+    try:
+        yield rescued
+    finally:
+        done.set()
+        watchdog.join()
+
+
+def test_sync_state_only_from_a_small_regular_file(tmp_path: Path) -> None:
+    """A FIFO, a device or an oversized file at command-sync.json reads as "never synced", without blocking."""
+    path = state_path(tmp_path)
+    os.mkfifo(path)
+    with fifo_watchdog(path) as rescued:
+        assert read_state(path) == {}
+    assert not rescued.is_set(), "read_state waited for a writer on the FIFO"
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    assert read_state(path) == {}
+    path.unlink()
+    path.write_text('{"1/global": "' + "f" * MAX_STATE_BYTES + '"}')
+    assert read_state(path) == {}
+    path.write_text('{"1/global": "abc"}')
+    assert read_state(path) == {"1/global": "abc"}
+
+
 async def start_bot(settings: Settings, service: IndexService, *, force: bool = False) -> tuple[Quotebot, AsyncMock]:
     """A bot whose setup_hook ran with tree.sync replaced by a mock (no network)."""
     bot = Quotebot(settings, index_service=service, force_sync=force, application_id=APPLICATION_ID)
@@ -208,6 +254,21 @@ async def test_sync_only_when_the_commands_changed(tmp_path: Path, service: Inde
 
     bot, sync = await start_bot(settings, service, force=True)
     sync.assert_awaited_once()
+    await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_a_fifo_as_sync_state_does_not_block_the_start(tmp_path: Path, service: IndexService) -> None:
+    """A FIFO at command-sync.json: the bot still starts, syncs, and replaces it with a regular state file."""
+    settings = Settings(index_dir=tmp_path / "index")
+    path = state_path(settings.index_dir)
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    with fifo_watchdog(path) as rescued:
+        bot, sync = await start_bot(settings, service)
+    assert not rescued.is_set(), "the start-up waited for a writer on the FIFO"
+    sync.assert_awaited_once_with(guild=None)
+    assert path.is_file() and list(read_state(path)) == [f"{APPLICATION_ID}/global"]
     await bot.close()
 
 
