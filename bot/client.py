@@ -24,6 +24,7 @@ from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
 from bot.index_service import IndexService, corpus_rebuild
 from bot.interaction_errors import QuotebotTree
+from bot.log_redaction import redact_discord_logs
 from bot.settings import Secret, Settings
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
@@ -75,6 +76,7 @@ class Quotebot(commands.Bot):
         force_sync: bool = False,
         application_id: int | None = None,
     ) -> None:
+        redact_discord_logs()
         # quotebot never joins voice: don't warn at every start that the voice libraries are missing.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False

@@ -395,6 +395,9 @@ async def test_gateway_drop_then_resume_and_keep_answering(
         assert "harbour.md" in embed_of(await mention.wait_reply(timeout=10))["fields"][0]["value"]
     assert server.resume_count == 1 and any(record.name.startswith("discord.gateway") for record in caplog.records)
     assert server.token not in caplog.text
+    # Interaction tokens travel in the gateway events and the callback and webhook URLs discord.py logs.
+    assert any("/interactions/" in record.getMessage() for record in caplog.records)
+    assert "fake-interaction-" not in caplog.text
 
 
 @pytest.mark.asyncio
