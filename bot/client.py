@@ -11,7 +11,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -156,6 +156,18 @@ class Quotebot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("connected as %s (%s), in %d servers", user, user.id if user else "?", len(self.guilds))
+        for role_id in unknown_moderator_roles(self.settings.moderator_role_ids, self.guilds):
+            log.warning(
+                "QUOTEBOT_MODERATOR_ROLE_IDS: %d is not a role of any server the bot is in, so it gives no one "
+                "moderator commands (copy the id from Server Settings > Roles)",
+                role_id,
+            )
+
+
+def unknown_moderator_roles(role_ids: Iterable[int], guilds: Iterable[discord.Guild]) -> list[int]:
+    """The configured moderator role ids that are a role of none of `guilds`, sorted."""
+    known = {role.id for guild in guilds for role in guild.roles}
+    return sorted(set(role_ids) - known)
 
 
 def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexService:

@@ -469,3 +469,24 @@ async def test_quotebot_sync_and_a_stop_signal_in_a_real_process(
     # The bot sent a close frame rather than dying: 1000 from close(), or 4000 when its reader saw the close first.
     assert server.gateway_connections[-1].close_code in (1000, 4000)
     assert b"Traceback" not in err and server.token.encode() not in out + err
+
+
+@pytest.mark.asyncio
+async def test_a_moderator_role_id_of_no_server_is_a_warning_at_start(
+    server: FakeDiscord, corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A configured moderator role that isn't a role of the server is logged once READY; a real one isn't."""
+    real = server.moderator_role.id
+    settings = load_settings(
+        environment(server, corpus, tmp_path / "index", QUOTEBOT_MODERATOR_ROLE_IDS=f"{real},123456789")
+    )
+    caplog.set_level(logging.WARNING, logger="bot.client")
+    async with running_bot(settings, server):
+        await server.until(
+            lambda: "123456789 is not a role" in caplog.text, timeout=10, description="the role warning"
+        )
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert [message for message in warnings if "QUOTEBOT_MODERATOR_ROLE_IDS" in message] == [
+        message for message in warnings if "123456789" in message
+    ]
+    assert not any(str(real) in message for message in warnings)
