@@ -171,13 +171,18 @@ def unknown_moderator_roles(role_ids: Iterable[int], guilds: Iterable[discord.Gu
 
 
 def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexService:
-    """Open (or build) the persisted index of the configured corpus. Raises QuotebotError if it can't."""
+    """Open (or build) the persisted index of the configured corpus. Raises QuotebotError if it can't.
+
+    No document that holds the bot's own token is ever indexed, whatever put it in the corpus.
+    """
+    forbidden = (settings.discord_token.reveal(),) if settings.discord_token is not None else ()
     opened = open_index(
         settings.corpus,
         settings.index_dir,
         analyzer=analyzer,
         max_file_mb=settings.max_file_mb,
         engine=settings.engine,
+        forbidden_texts=forbidden,
     )
     for warning in opened.warnings:
         log.warning("%s", warning)
@@ -189,6 +194,7 @@ def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexS
         analyzer=analyzer,
         max_file_mb=settings.max_file_mb,
         engine=settings.engine,
+        forbidden_texts=forbidden,
     )
     return IndexService(index, rebuild, top_k=settings.top_k, min_confidence=settings.min_confidence)
 

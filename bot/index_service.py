@@ -14,7 +14,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,12 +87,22 @@ def corpus_rebuild(
     analyzer: Analyzer | None = None,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     engine: EngineChoice = "auto",
+    forbidden_texts: Sequence[str] = (),
 ) -> Rebuild:
-    """A rebuild that re-reads `corpus` and saves the new index over the persisted one."""
+    """A rebuild that re-reads `corpus` and saves the new index over the persisted one.
+
+    Documents holding any of `forbidden_texts` (the bot's token) are never indexed.
+    """
 
     def rebuild() -> PassageIndex:
         opened = open_index(
-            corpus, index_dir, analyzer=analyzer, max_file_mb=max_file_mb, force_rebuild=True, engine=engine
+            corpus,
+            index_dir,
+            analyzer=analyzer,
+            max_file_mb=max_file_mb,
+            force_rebuild=True,
+            engine=engine,
+            forbidden_texts=forbidden_texts,
         )
         for warning in opened.warnings:
             log.warning("reindex: %s", warning)

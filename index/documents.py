@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,8 +189,13 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     )
 
 
-def load_corpus(corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> CorpusLoad:
+def load_corpus(
+    corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB, forbidden_texts: Sequence[str] = ()
+) -> CorpusLoad:
     """Read every document of `corpus`, skipping unusable files with a warning.
+
+    A document that holds any of `forbidden_texts` (the bot passes its own token)
+    is skipped too: a last guard, whatever else let such a file into the corpus.
 
     Raises `CorpusError` when the corpus is missing or no document is usable.
     """
@@ -209,10 +215,19 @@ def load_corpus(corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> Corpu
         if not document.text.strip():
             load.skipped.append(Skipped(doc_id, document.size, document.mtime_ns, f"{doc_id}: it is empty"))
             continue
+        if holds_any(document.text, forbidden_texts):
+            reason = f"{doc_id}: it holds a secret (the bot's token), so it is never indexed"
+            load.skipped.append(Skipped(doc_id, document.size, document.mtime_ns, reason))
+            continue
         load.documents.append(document)
     if not load.documents:
         raise CorpusError(f"no usable documents in {corpus}: {'; '.join(load.warnings)}")
     return load
+
+
+def holds_any(text: str, forbidden_texts: Sequence[str]) -> bool:
+    """Whether `text` contains one of `forbidden_texts` (empty ones never match)."""
+    return any(forbidden and forbidden in text for forbidden in forbidden_texts)
 
 
 def _skipped(path: Path, doc_id: str, reason: str) -> Skipped:

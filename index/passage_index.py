@@ -192,8 +192,11 @@ def build_index(
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     engine: EngineChoice = "auto",
     workers: int | None = None,
+    forbidden_texts: Sequence[str] = (),
 ) -> PassageIndex:
     """Read, split, tokenize and index a corpus.
+
+    Documents holding any of `forbidden_texts` are skipped (see `load_corpus`).
 
     `engine` picks the BM25 engine ("auto": by passage count, see
     `index.ranking.choose_engine`); `workers` caps the tokenizing processes
@@ -203,7 +206,7 @@ def build_index(
     unusable files are skipped and listed in `PassageIndex.warnings`.
     """
     with _older_objects_frozen():
-        return _build_index(corpus, analyzer or Analyzer(), max_file_mb, engine, workers)
+        return _build_index(corpus, analyzer or Analyzer(), max_file_mb, engine, workers, forbidden_texts)
 
 
 _frozen_builds = 0
@@ -237,10 +240,15 @@ def _older_objects_frozen() -> Iterator[None]:
 
 
 def _build_index(
-    corpus: Path, analyzer: Analyzer, max_file_mb: float, engine: EngineChoice, workers: int | None
+    corpus: Path,
+    analyzer: Analyzer,
+    max_file_mb: float,
+    engine: EngineChoice,
+    workers: int | None,
+    forbidden_texts: Sequence[str],
 ) -> PassageIndex:
     started = time.perf_counter()
-    load = load_corpus(corpus, max_file_mb)
+    load = load_corpus(corpus, max_file_mb, forbidden_texts)
     skipped = load.skipped
     documents: list[DocumentInfo] = []
     # Texts and spans rather than a Passage object per passage: a million small

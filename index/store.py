@@ -19,12 +19,13 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index import ranking
-from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files
+from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_any
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
@@ -348,8 +349,11 @@ def open_index(
     force_rebuild: bool = False,
     engine: EngineChoice = "auto",
     workers: int | None = None,
+    forbidden_texts: Sequence[str] = (),
 ) -> OpenedIndex:
     """The persisted index of `corpus` if it is current, else a fresh build saved in its place.
+
+    A persisted index with a passage holding any of `forbidden_texts` is rebuilt without it.
 
     `engine` and `workers` are passed to `build_index`; a persisted index
     built with another engine than `engine` calls for is rebuilt.
@@ -370,10 +374,20 @@ def open_index(
                 reason = stale_reason(index, corpus, max_file_mb, engine)
             except OSError as error:
                 reason = f"the corpus couldn't be checked ({error.strerror or error})"
+            if reason is None and any(holds_any(passage.text, forbidden_texts) for passage in index.passages):
+                # Saved by a build without the guard (`quotebot index build` doesn't know the token).
+                reason = "a passage holds a secret (the bot's token)"
             if reason is None:
                 return OpenedIndex(index, path, rebuilt=False, warnings=index.warnings)
             warnings.append(f"rebuilding the index: {reason}")
-    index = build_index(corpus, analyzer=analyzer, max_file_mb=max_file_mb, engine=engine, workers=workers)
+    index = build_index(
+        corpus,
+        analyzer=analyzer,
+        max_file_mb=max_file_mb,
+        engine=engine,
+        workers=workers,
+        forbidden_texts=forbidden_texts,
+    )
     warnings.extend(index.warnings)
     try:
         save_index(index, path)

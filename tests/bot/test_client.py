@@ -24,6 +24,7 @@ from bot.client import (
     REJECTED_TOKEN,
     Quotebot,
     configure_endpoints,
+    open_service,
     serve,
     startup_failure,
 )
@@ -344,3 +345,20 @@ async def test_close_stops_only_the_question_thread_the_bot_opened(
     await bot.close()
     with pytest.raises(RuntimeError):
         await own.ask("When do ferries leave the pier?")
+
+
+@pytest.mark.asyncio
+async def test_the_bot_never_indexes_a_file_holding_its_token(make_corpus, tmp_path: Path) -> None:
+    """A corpus file with the bot's own token in it is left out of the bot's index, at start and at reindex."""
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part"
+    corpus = make_corpus({"a.txt": "Alpha is the first letter.", "config.txt": f"token = {token}"})
+    settings = Settings(discord_token=Secret(token), corpus=corpus, index_dir=tmp_path / "index")
+    service = open_service(settings)
+    try:
+        assert list(service.index.documents) == ["a.txt"]
+        (corpus / "more.txt").write_text(f"Beta, and the token again: {token}", encoding="utf-8")
+        report = await service.reindex("a moderator")
+        assert list(service.index.documents) == ["a.txt"]
+        assert all(token not in warning for warning in report.warnings)
+    finally:
+        service.close()

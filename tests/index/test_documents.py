@@ -275,3 +275,13 @@ def test_front_matter_title_is_the_title() -> None:
     assert document_title("---\ntitle: [unclosed\n---\n# Heading\n", "x.md") == "Heading"
     # A .txt document has no front matter: the lines are a setext heading there, as before.
     assert document_title("---\ntitle: Plain\n---\n", "x.txt") == "title: Plain"
+
+
+def test_a_document_holding_a_forbidden_text_is_skipped(make_corpus) -> None:
+    """The bot's token in a document keeps the document out, and the warning doesn't repeat the token."""
+    secret = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part"
+    corpus = make_corpus({"a.txt": "Alpha.", "notes.txt": f"DISCORD_TOKEN={secret}\nother notes"})
+    load = load_corpus(corpus, forbidden_texts=(secret,))
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    assert load.warnings == ["skipped notes.txt: it holds a secret (the bot's token), so it is never indexed"]
+    assert [document.doc_id for document in load_corpus(corpus).documents] == ["a.txt", "notes.txt"]

@@ -436,3 +436,16 @@ def test_special_file_in_place_of_the_index_is_not_read(
     opened = open_current(corpus, index_dir, builtin_analyzer)
     assert opened.rebuilt
     assert first.path.is_file() and not first.path.is_symlink()
+
+
+def test_saved_index_holding_a_forbidden_text_is_rebuilt_without_it(make_corpus, index_dir: Path) -> None:
+    """An index saved without the guard (as `quotebot index build` saves it) is rebuilt when the bot opens it."""
+    secret = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part"
+    corpus = make_corpus({"a.txt": "Alpha is the first letter.", "env.txt": f"DISCORD_TOKEN={secret}"})
+    assert "env.txt" in open_index(corpus, index_dir).index.documents
+    guarded = open_index(corpus, index_dir, forbidden_texts=(secret,))
+    assert guarded.rebuilt
+    assert list(guarded.index.documents) == ["a.txt"]
+    assert all(secret not in passage.text for passage in guarded.index.passages)
+    assert all(secret not in warning for warning in guarded.warnings)
+    assert not open_index(corpus, index_dir, forbidden_texts=(secret,)).rebuilt
