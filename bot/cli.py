@@ -380,7 +380,8 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     print(f"passages:    {len(index.passages)}")
     print(f"vocabulary:  {index.vocabulary_size} terms")
     for document in index.documents.values():
-        print(f"  {document.doc_id}  {_count(document.passage_count, 'passage')}  {document.title}")
+        encoding = "" if document.encoding == "utf-8" else f"  (read as {document.encoding})"
+        print(f"  {document.doc_id}  {_count(document.passage_count, 'passage')}  {document.title}{encoding}")
     for warning in index.warnings:
         print(f"  ({warning})")
     return 0

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
 from index.sections import is_markdown, read_front_matter
 
@@ -38,6 +39,8 @@ class Document:
     size: int
     """Size of the file in bytes."""
     mtime_ns: int
+    encoding: str = UTF8
+    """How the file was decoded: UTF-8, else the encoding detected (e.g. "cp1252")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,10 +177,10 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
         raise SkippedDocument(f"can't read {doc_id}: {error.strerror or error}") from None
     if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
         raise SkippedDocument(f"{doc_id} is a binary file, not text")
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SkippedDocument(f"{doc_id} is not UTF-8 text (bad byte at offset {error.start})") from None
+    read = decode_text(raw)
+    if read is None:
+        raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
+    decoded, encoding = read
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     return Document(
         doc_id=doc_id,
@@ -186,6 +189,7 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
         sha256=hashlib.sha256(raw).hexdigest(),
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
+        encoding=encoding,
     )
 
 

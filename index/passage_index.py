@@ -49,6 +49,8 @@ class DocumentInfo:
     first_passage: int
     """Position of the document's first passage in `PassageIndex.passages`."""
     passage_count: int
+    encoding: str = "utf-8"
+    """How the file was decoded (see `index.documents.Document.encoding`)."""
 
 
 class Analyzer:
@@ -349,4 +351,5 @@ def _info(document: Document, first_passage: int, passage_count: int) -> Documen
         mtime_ns=document.mtime_ns,
         first_passage=first_passage,
         passage_count=passage_count,
+        encoding=document.encoding,
     )

@@ -33,7 +33,7 @@ from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -131,6 +131,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
                 "size": document.size,
                 "mtime_ns": document.mtime_ns,
                 "passages": document.passage_count,
+                "encoding": document.encoding,
             }
             for document in index.documents.values()
         ],
@@ -226,6 +227,7 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
                 mtime_ns=int(entry["mtime_ns"]),
                 first_passage=first_passage,
                 passage_count=count,
+                encoding=str(entry["encoding"]),
             )
         )
         first_passage += count
@@ -389,6 +391,12 @@ def open_index(
         forbidden_texts=forbidden_texts,
     )
     warnings.extend(index.warnings)
+    # Said once, when the index is built: the offsets of such a document are into its text as decoded.
+    warnings.extend(
+        f"read {document.doc_id} as {document.encoding}: it isn't UTF-8"
+        for document in index.documents.values()
+        if document.encoding != "utf-8"
+    )
     try:
         save_index(index, path)
     except OSError as error:

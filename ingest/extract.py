@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
+from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
 from index.passages import is_furniture
 
@@ -81,16 +82,11 @@ def clean_text(text: str) -> str:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text of some bytes and the encoding it was read with: UTF-8, else detected."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    read = index_decode_text(data)
+    if read is None:
         raise ExtractionError("undecodable: the text is in no encoding I recognise")
-    return str(best), best.encoding
+    text, encoding = read
+    return text.removeprefix("\ufeff"), encoding
 
 
 def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | None, str | None, str]:

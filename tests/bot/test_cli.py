@@ -352,17 +352,18 @@ def test_empty_corpus(cli, make_corpus, files: dict[str, str], expected: str) ->
     assert expected in only_error_line(run)
 
 
-def test_non_utf8_only_document(cli, make_corpus) -> None:
-    """A corpus whose only file isn't UTF-8: the error names it."""
-    corpus = make_corpus({"latin.txt": "Caf\xe9 cr\xe8me in Doha".encode("latin-1")})
-    run = cli("ask", "--corpus", str(corpus), "cafe")
-    assert run.code == 1
-    line = only_error_line(run)
-    assert "latin.txt" in line and "UTF-8" in line
+def test_non_utf8_only_document_is_read_and_answers(cli, make_corpus) -> None:
+    """A corpus whose only file is Latin-1: it is decoded, answers, and the build says how it was read."""
+    corpus = make_corpus({"latin.txt": "Caf\xe9 cr\xe8me is served in Doha.".encode("latin-1")})
+    run = cli("ask", "--json", "--corpus", str(corpus), "Where is café crème served?")
+    assert run.code == 0, run.err
+    assert "read latin.txt as cp1252: it isn't UTF-8" in run.err
+    (answer,) = run.json_lines()
+    assert answer["found"] and "Café crème" in answer["passages"][0]["text"]
 
 
-def test_non_utf8_file_is_skipped_with_a_warning(cli, make_corpus) -> None:
-    """A non-UTF-8 file beside good ones is skipped with a warning naming it; the answer still comes."""
+def test_non_utf8_file_is_read_with_a_warning(cli, make_corpus) -> None:
+    """A non-UTF-8 file beside good ones is read, with a warning naming its encoding; answers still come."""
     corpus = make_corpus(
         {"good.txt": "Blinken met the prince in Riyadh.\n", "latin.txt": "Caf\xe9 in Doha".encode("latin-1")}
     )
@@ -370,7 +371,7 @@ def test_non_utf8_file_is_skipped_with_a_warning(cli, make_corpus) -> None:
     assert run.code == 0
     assert "Traceback" not in run.err
     warnings = [line for line in run.err.splitlines() if line.startswith("quotebot: warning:")]
-    assert any("latin.txt" in line and "UTF-8" in line for line in warnings)
+    assert any("latin.txt as cp1252" in line and "UTF-8" in line for line in warnings)
     (answer,) = run.json_lines()
     assert answer["found"]
     check_contract(answer, corpus)
@@ -506,13 +507,13 @@ def test_console_script_bad_input_has_no_traceback(
     assert result.stdout == ""
 
 
-def test_python_m_bot_non_utf8_corpus(tmp_path: Path, make_corpus) -> None:
-    """`python -m bot` on a corpus with only a Latin-1 file: exit 1, the file named, no traceback."""
-    corpus = make_corpus({"latin.txt": "Caf\xe9".encode("latin-1")})
+def test_python_m_bot_undecodable_corpus(tmp_path: Path, make_corpus) -> None:
+    """`python -m bot` on a corpus with only a file in no known encoding: exit 1, the file named, no traceback."""
+    corpus = make_corpus({"noise.txt": bytes(range(128, 256)) * 4})
     result = _run([sys.executable, "-m", "bot", "ask", "--corpus", str(corpus), "cafe"], tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "latin.txt" in result.stderr
+    assert "noise.txt is text in no encoding quotebot recognises" in result.stderr
 
 
 def test_batch_stdin_that_is_not_utf8_is_answered(tmp_path: Path) -> None:

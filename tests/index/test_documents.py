@@ -95,19 +95,31 @@ def test_folder_of_empty_files_raises_corpus_error(make_corpus) -> None:
     assert "\n" not in str(raised.value)
 
 
-def test_non_utf8_file_is_named_and_skipped(make_corpus) -> None:
-    """A Latin-1 file is skipped with a warning naming it, the others are read."""
+def test_short_non_utf8_file_is_read_as_windows_1252(make_corpus) -> None:
+    """A short Latin-1 file is read as Windows-1252 (too short to detect), and says so."""
     corpus = make_corpus({"good.txt": "Fine text.", "latin1.txt": "Caf\xe9 cr\xe8me".encode("latin-1")})
     load = load_corpus(corpus)
-    assert [document.doc_id for document in load.documents] == ["good.txt"]
-    assert [item.doc_id for item in load.skipped] == ["latin1.txt"]
-    assert any("latin1.txt" in warning and "UTF-8" in warning for warning in load.warnings)
+    assert [(document.doc_id, document.encoding) for document in load.documents] == [
+        ("good.txt", "utf-8"),
+        ("latin1.txt", "cp1252"),
+    ]
+    assert load.documents[1].text == "Caf\xe9 cr\xe8me"
+    assert load.skipped == []
 
 
-def test_only_non_utf8_file_raises_corpus_error_naming_it(make_corpus) -> None:
-    """When the only document isn't UTF-8, the error names it."""
-    corpus = make_corpus({"latin1.txt": b"\xff\xfe caf\xe9"})
-    with pytest.raises(CorpusError, match=r"latin1\.txt is not UTF-8"):
+def test_long_non_utf8_file_is_read_in_its_detected_encoding(make_corpus) -> None:
+    """A KOI8-R file long enough to detect is read as KOI8-R, not as Windows-1252."""
+    russian = "Привет, как дела? Это проверка кодировки старого файла. " * 40
+    corpus = make_corpus({"old.txt": russian.encode("koi8_r")})
+    (document,) = load_corpus(corpus).documents
+    assert document.encoding == "koi8_r"
+    assert document.text == russian
+
+
+def test_only_undecodable_file_raises_corpus_error_naming_it(make_corpus) -> None:
+    """When the only document is in no encoding quotebot recognises, the error names it."""
+    corpus = make_corpus({"noise.txt": bytes(range(128, 256)) * 4})
+    with pytest.raises(CorpusError, match=r"noise\.txt is text in no encoding quotebot recognises"):
         load_corpus(corpus)
 
 
