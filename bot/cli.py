@@ -141,6 +141,12 @@ def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
         help="where persisted indexes live (default: QUOTEBOT_INDEX_DIR or ~/.cache/quotebot)",
     )
     parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print no warnings (skipped files are still listed by `quotebot index info`)",
+    )
+    parser.add_argument(
         "--engine",
         choices=ENGINE_CHOICES,
         help="BM25 engine: rank-bm25 (small corpora), bm25s (large) or auto by size (default: QUOTEBOT_ENGINE or auto)",
@@ -177,7 +183,12 @@ def _open(arguments: argparse.Namespace, settings: Settings) -> PassageIndex:
 
 
 def _open_index(arguments: argparse.Namespace, settings: Settings, force_rebuild: bool = False) -> OpenedIndex:
-    """The persisted index of the corpus, or a fresh build; its warnings but a failed save go to stderr."""
+    """The persisted index of the corpus, or a fresh build.
+
+    Warnings (skipped files, why it was rebuilt) go to stderr once, when the index is built,
+    not on every question that reuses it: `index info` lists them. `--quiet` drops them.
+    A failed save is left to the caller.
+    """
     opened = open_index(
         arguments.corpus or settings.corpus,
         arguments.index_dir or settings.index_dir,
@@ -185,9 +196,10 @@ def _open_index(arguments: argparse.Namespace, settings: Settings, force_rebuild
         force_rebuild=force_rebuild,
         engine=arguments.engine or settings.engine,
     )
-    for warning in opened.warnings:
-        if warning != opened.save_error:
-            _warn(warning)
+    if opened.rebuilt and not arguments.quiet:
+        for warning in opened.warnings:
+            if warning != opened.save_error:
+                _warn(warning)
     return opened
 
 

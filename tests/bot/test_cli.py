@@ -704,3 +704,22 @@ def test_bad_bot_only_setting_still_stops_the_bot(cli, monkeypatch: pytest.Monke
     run = cli("run")
     assert run.code == 2
     assert "QUOTEBOT_DEV_GUILD_ID" in only_error_line(run)
+
+
+def test_skip_warnings_are_given_once_and_listed_by_index_info(cli, make_corpus) -> None:
+    """A skipped file is warned about when the index is built, not on every question; `index info` lists it."""
+    corpus = make_corpus({"good.txt": "Blinken met the prince in Riyadh.\n", "blob.txt": b"\x00\x01binary"})
+    first = cli("ask", "--corpus", str(corpus), "Who met the prince?")
+    assert "blob.txt is a binary file" in first.err
+    second = cli("ask", "--corpus", str(corpus), "Who met the prince?")
+    assert second.code == 0 and second.err == ""
+    info = cli("index", "info", "--corpus", str(corpus))
+    assert "blob.txt is a binary file" in info.out
+
+
+def test_quiet_prints_no_warnings(cli, make_corpus) -> None:
+    """`--quiet` builds and answers without a word on stderr."""
+    corpus = make_corpus({"good.txt": "Blinken met the prince in Riyadh.\n", "blob.txt": b"\x00\x01binary"})
+    run = cli("ask", "--quiet", "--corpus", str(corpus), "Who met the prince?")
+    assert run.code == 0 and run.err == ""
+    assert "Riyadh" in run.out
