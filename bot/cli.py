@@ -98,6 +98,16 @@ def _parser() -> argparse.ArgumentParser:
     info = index_commands.add_parser("info", help="describe the persisted index of the corpus")
     _add_corpus_options(info)
     info.set_defaults(handler=_index_info)
+    listing = index_commands.add_parser("list", help="list the saved indexes, their corpora and sizes")
+    listing.add_argument("--index-dir", type=_user_path, help="the index folder (default: QUOTEBOT_INDEX_DIR)")
+    listing.set_defaults(handler=_index_list)
+    prune = index_commands.add_parser(
+        "prune", help="remove saved indexes whose corpus no longer exists (or every one, with --all)"
+    )
+    prune.add_argument("--index-dir", type=_user_path, help="the index folder (default: QUOTEBOT_INDEX_DIR)")
+    prune.add_argument("--all", action="store_true", help="remove every saved index; they are rebuilt when needed")
+    prune.add_argument("--dry-run", action="store_true", help="say what would be removed, remove nothing")
+    prune.set_defaults(handler=_index_prune)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
@@ -345,8 +355,8 @@ def _enable_line_editing() -> None:
         import readline  # noqa: F401  (importing it is what turns editing on for input())
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -397,6 +407,60 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     for warning in index.warnings:
         print(f"  ({warning})")
     return 0
+
+
+def _index_list(arguments: argparse.Namespace, settings: Settings) -> int:
+    from index.store import saved_indexes
+
+    index_dir = arguments.index_dir or settings.index_dir
+    saved = saved_indexes(index_dir)
+    if not saved:
+        print(f"no saved indexes in {index_dir}")
+        return 0
+    for item in saved:
+        if item.corpus is None:
+            print(f"{item.path.name}  {_size(item.bytes_on_disk)}  (not a readable quotebot index)")
+            continue
+        state = "" if item.corpus_exists else "  (corpus gone)"
+        documents = _count(item.documents, "document")
+        print(f"{item.path.name}  {_size(item.bytes_on_disk)}  {documents}  {item.corpus}{state}")
+    total = sum(item.bytes_on_disk for item in saved)
+    print(f"{_count(len(saved), 'index', 'indexes')} in {index_dir}, {_size(total)} in all")
+    return 0
+
+
+def _index_prune(arguments: argparse.Namespace, settings: Settings) -> int:
+    from index.store import remove_saved_index, saved_indexes
+
+    index_dir = arguments.index_dir or settings.index_dir
+    doomed = [item for item in saved_indexes(index_dir) if arguments.all or not item.corpus_exists]
+    failures = 0
+    for item in doomed:
+        if arguments.dry_run:
+            print(f"would remove {item.path.name} ({item.corpus or 'unreadable'})")
+            continue
+        try:
+            remove_saved_index(item.path)
+        except OSError as error:
+            failures += 1
+            _error(f"couldn't remove {item.path}: {error.strerror or error}")
+            continue
+        print(f"removed {item.path.name} ({item.corpus or 'unreadable'})")
+    freed = sum(item.bytes_on_disk for item in doomed)
+    verb = "would free" if arguments.dry_run else "freed"
+    print(f"{_count(len(doomed), 'index', 'indexes')}, {verb} {_size(freed)}")
+    return 1 if failures else 0
+
+
+def _size(size: int) -> str:
+    if size < 1000:
+        return f"{size} bytes"
+    scaled = float(size)
+    for unit in ("kB", "MB", "GB"):
+        scaled /= 1000
+        if scaled < 1000 or unit == "GB":
+            break
+    return f"{scaled:.1f} {unit}"
 
 
 def _corpus_arguments(arguments: argparse.Namespace) -> list[str]:

@@ -62,6 +62,61 @@ def index_path(index_dir: Path, corpus: Path) -> Path:
     return index_dir / f"{name}-{digest}.json"
 
 
+@dataclass(frozen=True, slots=True)
+class SavedIndex:
+    """One index file in the index folder, as `quotebot index list` shows it."""
+
+    path: Path
+    corpus: str | None
+    """The corpus path it was built from; None when the file can't be read as an index."""
+    built_at: float | None
+    documents: int
+    bytes_on_disk: int
+    """The file and its array folder, if any."""
+
+    @property
+    def corpus_exists(self) -> bool:
+        return self.corpus is not None and Path(self.corpus).exists()
+
+
+def saved_indexes(index_dir: Path) -> list[SavedIndex]:
+    """Every index file in `index_dir` (its `*.json` files but the command-sync state), by path."""
+    if not index_dir.is_dir():
+        return []
+    found: list[SavedIndex] = []
+    for path in sorted(index_dir.glob("*.json")):
+        # The bot keeps its command-sync state beside the indexes.
+        if path.name == "command-sync.json" or not path.is_file() or path.is_symlink():
+            continue
+        from index.array_store import arrays_dir
+
+        arrays = arrays_dir(path)
+        size = path.stat().st_size + sum(
+            item.stat().st_size for item in arrays.rglob("*") if item.is_file() and not item.is_symlink()
+        )
+        corpus: str | None = None
+        built_at: float | None = None
+        documents = 0
+        try:
+            payload = json.loads(read_regular_file(path))
+            if isinstance(payload, dict) and payload.get("format") == FORMAT:
+                corpus = str(payload["corpus"])
+                built_at = _checked_time(payload["built_at"], "built_at")
+                documents = len(payload["documents"])
+        except (IndexFileError, ValueError, KeyError, TypeError, RecursionError):
+            corpus = None
+        found.append(SavedIndex(path, corpus, built_at, documents, size))
+    return found
+
+
+def remove_saved_index(path: Path) -> None:
+    """Remove an index file and its array folder. Raises OSError if the file can't be removed."""
+    from index.array_store import remove_arrays
+
+    remove_arrays(path)
+    path.unlink(missing_ok=True)
+
+
 def save_index(index: PassageIndex, path: Path) -> None:
     """Write `index` to `path` atomically. Raises OSError if it can't."""
     engine = index.engine

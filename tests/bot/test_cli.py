@@ -723,3 +723,24 @@ def test_quiet_prints_no_warnings(cli, make_corpus) -> None:
     run = cli("ask", "--quiet", "--corpus", str(corpus), "Who met the prince?")
     assert run.code == 0 and run.err == ""
     assert "Riyadh" in run.out
+
+
+def test_index_list_and_prune(cli, make_corpus, index_dir: Path) -> None:
+    """`index list` shows each saved index and its corpus; `prune` removes those whose corpus is gone, only them."""
+    kept = make_corpus({"a.txt": "Alpha is the first letter."})
+    gone = make_corpus({"b.txt": "Beta is the second letter."})
+    for corpus in (kept, gone):
+        assert cli("index", "build", "--corpus", str(corpus)).code == 0
+    shutil.rmtree(gone)
+    listed = cli("index", "list")
+    assert listed.code == 0
+    assert str(kept.resolve()) in listed.out and f"{gone.resolve()}  (corpus gone)" in listed.out
+    assert "2 indexes in" in listed.out
+    dry = cli("index", "prune", "--dry-run")
+    assert "would remove" in dry.out and len(list(index_dir.glob("*.json"))) == 2
+    pruned = cli("index", "prune")
+    assert pruned.code == 0 and "removed" in pruned.out
+    remaining = cli("index", "list").out
+    assert str(kept.resolve()) in remaining and str(gone.resolve()) not in remaining
+    assert cli("index", "prune", "--all").code == 0
+    assert "no saved indexes" in cli("index", "list").out
