@@ -83,11 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_corpus_options(ask)
     _add_answer_options(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    _add_as_discord_option(ask)
     ask.set_defaults(handler=_ask)
 
     chat = commands.add_parser("chat", help="talk to quotebot in the terminal, without Discord")
     _add_corpus_options(chat)
     _add_answer_options(chat)
+    _add_as_discord_option(chat)
     chat.set_defaults(handler=_chat)
 
     index = commands.add_parser("index", help="build or inspect the persisted index")
@@ -128,6 +130,23 @@ def _version() -> str:
 def _user_path(value: str) -> Path:
     """A path as typed, with `~` expanded: `--corpus=~/docs` reaches no shell that would expand it."""
     return Path(value).expanduser()
+
+
+def _add_as_discord_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-discord",
+        action="store_true",
+        help="print the exact Discord message (Markdown, escapes and all) instead of plain text",
+    )
+
+
+def _for_terminal(markdown: str, arguments: argparse.Namespace) -> str:
+    """A reply's Discord Markdown as plain text (bold as ANSI on a terminal), unless --as-discord."""
+    from bot.terminal import ansi_enabled, to_terminal
+
+    if arguments.as_discord:
+        return markdown
+    return to_terminal(markdown, ansi=ansi_enabled(sys.stdout))
 
 
 def _add_answer_options(parser: argparse.ArgumentParser) -> None:
@@ -250,7 +269,7 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
         else:
             if batch:
                 print(f"Q: {question.strip()}")
-            print(render_answer_text(answer), flush=batch)
+            print(_for_terminal(render_answer_text(answer), arguments), flush=batch)
             print(f"(confidence {answer.confidence:.2f})" + ("\n" if batch else ""), flush=batch)
     return 1 if failures else 0
 
@@ -326,17 +345,17 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
             # The button only exists while there is a next passage; without one, say so instead of asking "more".
             if last is not None and page + 1 < len(last.passages):
                 page += 1
-                print("quotebot>\n" + render_reply_text(answer_reply(last, page)) + "\n")
+                print("quotebot>\n" + _for_terminal(render_reply_text(answer_reply(last, page)), arguments) + "\n")
             else:
-                print("quotebot>\n" + render_reply_text(no_next_page) + "\n")
+                print("quotebot>\n" + _for_terminal(render_reply_text(no_next_page), arguments) + "\n")
             continue
         try:
             answer = index.ask(validate_question(line), top_k, min_confidence)
         except QuotebotError as error:
-            print("quotebot>\n" + render_reply_text(notice_reply("Sorry", str(error))) + "\n")
+            print("quotebot>\n" + _for_terminal(render_reply_text(notice_reply("Sorry", str(error))), arguments) + "\n")
             continue
         last, page = answer, 0
-        print("quotebot>\n" + render_reply_text(answer_reply(answer)) + "\n")
+        print("quotebot>\n" + _for_terminal(render_reply_text(answer_reply(answer)), arguments) + "\n")
 
 
 _CHAT_EXITS = frozenset({"exit", "quit", "/exit", "/quit"})

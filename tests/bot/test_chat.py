@@ -10,6 +10,7 @@ import pytest
 from bot.cli import main
 from bot.embeds import to_embed
 from bot.replies import answer_reply, notice_reply, render_reply_text
+from bot.terminal import to_terminal
 from index.passage_index import Analyzer, build_index
 from index.store import open_index
 
@@ -37,11 +38,11 @@ def feed(monkeypatch: pytest.MonkeyPatch, lines: list[str]) -> None:
 def test_chat_prints_the_bots_replies(
     make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Each chat answer is the text form of the very reply the bot would send, including paging with 'more'."""
+    """With --as-discord, each chat answer is the very reply the bot would send, including paging with 'more'."""
     corpus = make_corpus(DOCUMENTS)
     question = "how many ships entered the harbour?"
     feed(monkeypatch, [question, "more", "x" * 1001])
-    assert main(["chat", "--corpus", str(corpus)]) == 0
+    assert main(["chat", "--as-discord", "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out
     index = open_index(corpus, index_dir).index
     answer = index.ask(question)
@@ -101,3 +102,18 @@ def test_chat_takes_top_k(
     feed(monkeypatch, ["How many ships entered the harbour?", "more"])
     assert main(["chat", "--corpus", str(corpus), "--top-k", "1"]) == 0
     assert "There is no next passage" in capsys.readouterr().out
+
+
+def test_chat_prints_plain_text_by_default(
+    make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --as-discord: the same reply with Discord's escapes and markers gone, the document's own text intact."""
+    corpus = make_corpus(DOCUMENTS)
+    question = "how many ships entered the harbour?"
+    feed(monkeypatch, [question])
+    assert main(["chat", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    answer = open_index(corpus, index_dir).index.ask(question)
+    assert to_terminal(render_reply_text(answer_reply(answer, 0)), ansi=False) in out
+    assert "\\" not in out and "-# " not in out
+    assert "Seven **ships** entered the harbour" in out  # the document's own Markdown, as written

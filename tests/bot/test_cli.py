@@ -744,3 +744,20 @@ def test_index_list_and_prune(cli, make_corpus, index_dir: Path) -> None:
     assert str(kept.resolve()) in remaining and str(gone.resolve()) not in remaining
     assert cli("index", "prune", "--all").code == 0
     assert "no saved indexes" in cli("index", "list").out
+
+
+def test_ask_prints_plain_text_with_ansi_bold_on_a_terminal(cli, make_corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a terminal: no Discord escapes, the quote in ANSI bold; NO_COLOR keeps it plain; --as-discord is exact."""
+    from bot.terminal import BOLD
+
+    corpus = make_corpus({"build.md": "# Building\n\nThe x86_64 build uses `make` and the *fast* profile.\n"})
+    question = ["--corpus", str(corpus), "Which profile does the x86_64 build use?"]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    on_terminal = cli("ask", *question).out
+    assert "x86_64 build uses `make`" in on_terminal and "\\" not in on_terminal
+    assert BOLD in on_terminal and "**" not in on_terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    no_color = cli("ask", *question).out
+    assert BOLD not in no_color and "**" in no_color and "\\" not in no_color
+    exact = cli("ask", "--as-discord", *question).out
+    assert "x86\\_64" in exact
