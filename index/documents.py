@@ -260,10 +260,24 @@ def document_title(text: str, doc_id: str) -> str:
     return title_from_filename(doc_id)
 
 
+# Lower-case file names lose the case of acronyms: these get it back ("faq.txt" is "FAQ").
+FILENAME_ACRONYMS = frozenset(
+    "faq api cli url urls html css pdf json yaml toml sql http https ssh ssl tls dns ui ux sdk gpu cpu os id ids"
+    " io ip tcp udp vpn xml csv rss jwt oauth".split()
+)
+
+
 def title_from_filename(doc_id: str) -> str:
-    """`guides/getting_started.md` becomes "Getting started"."""
+    """`guides/getting_started.md` becomes "Getting started"; `faq.md` "FAQ"; `iOS-setup.md` "iOS setup".
+
+    The name's own letter case is kept. Known acronyms written in lower case are upper-cased,
+    and the first word gets a capital only when it is all lower case.
+    """
     stem = Path(doc_id).stem
-    words = " ".join(part for part in re.split(r"[-_\s]+", stem) if part)
+    words = [part for part in re.split(r"[-_\s]+", stem) if part]
     if not words:
         return doc_id
-    return words[0].upper() + words[1:]
+    words = [word.upper() if word in FILENAME_ACRONYMS else word for word in words]
+    if words[0].islower():
+        words[0] = words[0][0].upper() + words[0][1:]
+    return " ".join(words)

@@ -297,3 +297,19 @@ def test_a_document_holding_a_forbidden_text_is_skipped(make_corpus) -> None:
     assert [document.doc_id for document in load.documents] == ["a.txt"]
     assert load.warnings == ["skipped notes.txt: it holds a secret (the bot's token), so it is never indexed"]
     assert [document.doc_id for document in load_corpus(corpus).documents] == ["a.txt", "notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("faq.txt", "FAQ"),
+        ("api_reference.md", "API reference"),
+        ("iOS-setup.md", "iOS setup"),
+        ("README.md", "README"),
+        ("getting_started.md", "Getting started"),
+        ("guides/deploy-with-ssh.md", "Deploy with SSH"),
+    ],
+)
+def test_title_from_filename_keeps_acronyms(name: str, title: str) -> None:
+    """A file name's own case is kept, and lower-case acronyms get theirs back."""
+    assert title_from_filename(name) == title
