@@ -19,6 +19,7 @@ from bot.settings import Settings, SettingsError, load_dotenv_file, load_setting
 from index.answers import Answer, checked_question
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
+from index.progress import BuildProgress, no_progress
 from index.ranking import ENGINE_CHOICES
 from index.store import OpenedIndex, index_path, load_index, open_index, stale_reason
 
@@ -218,18 +219,29 @@ def _open_index(arguments: argparse.Namespace, settings: Settings, force_rebuild
     not on every question that reuses it: `index info` lists them. `--quiet` drops them.
     A failed save is left to the caller.
     """
-    opened = open_index(
-        arguments.corpus or settings.corpus,
-        arguments.index_dir or settings.index_dir,
-        max_file_mb=settings.max_file_mb,
-        force_rebuild=force_rebuild,
-        engine=arguments.engine or settings.engine,
-    )
+    with _build_progress(arguments) as progress:
+        opened = open_index(
+            arguments.corpus or settings.corpus,
+            arguments.index_dir or settings.index_dir,
+            max_file_mb=settings.max_file_mb,
+            force_rebuild=force_rebuild,
+            engine=arguments.engine or settings.engine,
+            progress=progress,
+        )
     if opened.rebuilt and not arguments.quiet:
         for warning in opened.warnings:
             if warning != opened.save_error:
                 _warn(warning)
     return opened
+
+
+def _build_progress(arguments: argparse.Namespace) -> contextlib.AbstractContextManager[BuildProgress]:
+    """Progress bars on stderr when it is a terminal (and not --quiet); nothing otherwise, so logs stay clean."""
+    if arguments.quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(no_progress)
+    from bot.build_progress import TerminalBuildProgress
+
+    return TerminalBuildProgress(sys.stderr)
 
 
 def _ask(arguments: argparse.Namespace, settings: Settings) -> int:

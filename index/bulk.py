@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.progress import TOKENIZING, BuildProgress, no_progress
 from index.tokens import Tokenizer
 
 PARALLEL_MIN_PASSAGES = 20_000
@@ -69,21 +70,51 @@ def default_workers() -> int:
     return max(1, min(available, MAX_WORKERS))
 
 
-def tokenize_passages(texts: Sequence[str], tokenizer: Tokenizer, workers: int | None = None) -> TermCounts:
-    """The term counts of `texts`, tokenized by `tokenizer`.
+def tokenize_passages(
+    texts: Sequence[str], tokenizer: Tokenizer, workers: int | None = None, progress: BuildProgress = no_progress
+) -> TermCounts:
+    """The term counts of `texts`, tokenized by `tokenizer`, telling `progress` after each chunk.
 
     `workers` defaults to the available CPUs; small inputs are tokenized in
     this process whatever it says.
     """
     workers = default_workers() if workers is None else max(1, workers)
     starts = range(0, len(texts), CHUNK_PASSAGES)
+
+    def reported(chunks: Iterable[_ChunkCounts]) -> Iterator[_ChunkCounts]:
+        progress(TOKENIZING, 0, len(texts))
+        for number, chunk in enumerate(chunks, start=1):
+            yield chunk
+            progress(TOKENIZING, min(number * CHUNK_PASSAGES, len(texts)), len(texts))
+
+    def here() -> TermCounts:
+        return _merge(
+            reported(_count_terms(map(tokenizer.tokenize, texts[start : start + CHUNK_PASSAGES])) for start in starts)
+        )
+
     if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
-        return _merge(_count_terms(map(tokenizer.tokenize, texts[start : start + CHUNK_PASSAGES])) for start in starts)
+        return here()
+    pool = worker_pool(min(workers, len(starts)), tokenizer)
     try:
-        with worker_pool(min(workers, len(starts)), tokenizer) as pool:
-            return _merge(_in_order(pool, texts, starts, in_flight=2 * workers))
+        counts = _merge(reported(_in_order(pool, texts, starts, in_flight=2 * workers)))
     except BrokenProcessPool:
-        return _merge(_count_terms(map(tokenizer.tokenize, texts[start : start + CHUNK_PASSAGES])) for start in starts)
+        pool.shutdown(wait=False)
+        return here()
+    except BaseException:
+        # Ctrl-C (or any error): stop now, not after the chunks in flight (that took 8.6 s).
+        _stop_at_once(pool)
+        raise
+    pool.shutdown(wait=True)
+    return counts
+
+
+def _stop_at_once(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers without waiting for their chunks."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
 
 
 def worker_pool(workers: int, tokenizer: Tokenizer) -> ProcessPoolExecutor:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
+from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -194,7 +195,10 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
 
 
 def load_corpus(
-    corpus: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB, forbidden_texts: Sequence[str] = ()
+    corpus: Path,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    forbidden_texts: Sequence[str] = (),
+    progress: BuildProgress = no_progress,
 ) -> CorpusLoad:
     """Read every document of `corpus`, skipping unusable files with a warning.
 
@@ -210,7 +214,8 @@ def load_corpus(
         raise CorpusError(f"no .txt or .md documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
     load = CorpusLoad(documents=[], skipped=list(walked.refused))
-    for doc_id, path in files:
+    for number, (doc_id, path) in enumerate(files, start=1):
+        progress(READING, number - 1, len(files))
         try:
             document = read_document(path, doc_id, max_bytes)
         except SkippedDocument as skipped:
@@ -224,6 +229,7 @@ def load_corpus(
             load.skipped.append(Skipped(doc_id, document.size, document.mtime_ns, reason))
             continue
         load.documents.append(document)
+    progress(READING, len(files), len(files))
     if not load.documents:
         raise CorpusError(f"no usable documents in {corpus}: {'; '.join(load.warnings)}")
     return load

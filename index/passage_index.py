@@ -27,6 +27,7 @@ from index.answers import (
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError
 from index.passages import Passage, split_passages
+from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
 from index.sections import NO_SECTIONS, is_markdown, markdown_sections
 from index.sentences import SentenceSplitter
@@ -195,8 +196,9 @@ def build_index(
     engine: EngineChoice = "auto",
     workers: int | None = None,
     forbidden_texts: Sequence[str] = (),
+    progress: BuildProgress = no_progress,
 ) -> PassageIndex:
-    """Read, split, tokenize and index a corpus.
+    """Read, split, tokenize and index a corpus, telling `progress` how far it has got.
 
     Documents holding any of `forbidden_texts` are skipped (see `load_corpus`).
 
@@ -208,7 +210,7 @@ def build_index(
     unusable files are skipped and listed in `PassageIndex.warnings`.
     """
     with _older_objects_frozen():
-        return _build_index(corpus, analyzer or Analyzer(), max_file_mb, engine, workers, forbidden_texts)
+        return _build_index(corpus, analyzer or Analyzer(), max_file_mb, engine, workers, forbidden_texts, progress)
 
 
 _frozen_builds = 0
@@ -248,9 +250,10 @@ def _build_index(
     engine: EngineChoice,
     workers: int | None,
     forbidden_texts: Sequence[str],
+    progress: BuildProgress,
 ) -> PassageIndex:
     started = time.perf_counter()
-    load = load_corpus(corpus, max_file_mb, forbidden_texts)
+    load = load_corpus(corpus, max_file_mb, forbidden_texts, progress)
     skipped = load.skipped
     documents: list[DocumentInfo] = []
     # Texts and spans rather than a Passage object per passage: a million small
@@ -262,7 +265,8 @@ def _build_index(
     # What is tokenized: a Markdown passage's heading path joins its text, so a
     # question can match a section's title as well as its words.
     searchable: list[str] = []
-    for document in load.documents:
+    for number, document in enumerate(load.documents):
+        progress(SPLITTING, number, len(load.documents))
         document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
         documents.append(_info(document, len(texts), len(document_passages)))
         texts.extend(passage.text for passage in document_passages)
@@ -273,13 +277,14 @@ def _build_index(
             # The lists grown so far leave the collections too: each one would visit their items.
             gc.freeze()
             frozen_at = len(texts)
+    progress(SPLITTING, len(load.documents), len(load.documents))
     del load  # the documents' texts: the passages' texts are what is needed
     if not texts:
         raise CorpusError(f"no text to index in {corpus}: every document is empty or page furniture")
     stored_passages: Sequence[Passage]
     built_engine: Engine
     if choose_engine(engine, len(texts)) == "bm25s":
-        stored_passages, built_engine = _large_index(texts, searchable, spans, documents, analyzer, workers)
+        stored_passages, built_engine = _large_index(texts, searchable, spans, documents, analyzer, workers, progress)
     else:
         stored_passages = [
             Passage(document.doc_id, ordinal, *spans[position], texts[position])
@@ -288,7 +293,12 @@ def _build_index(
                 range(document.first_passage, document.first_passage + document.passage_count), start=1
             )
         ]
-        passage_terms = [analyzer.tokenizer.tokenize(text) for text in searchable]
+        passage_terms = []
+        for position, text in enumerate(searchable):
+            if position % 1000 == 0:
+                progress(TOKENIZING, position, len(searchable))
+            passage_terms.append(analyzer.tokenizer.tokenize(text))
+        progress(TOKENIZING, len(searchable), len(searchable))
         built_engine = RankBM25Engine(passage_terms)
     _release(texts)
     _release(searchable)
@@ -324,13 +334,14 @@ def _large_index(
     documents: list[DocumentInfo],
     analyzer: Analyzer,
     workers: int | None,
+    progress: BuildProgress,
 ) -> tuple[Sequence[Passage], Engine]:
     """bm25s over passages tokenized in worker processes, and the passages packed into arrays."""
     from index.bm25s_engine import Bm25sEngine
     from index.bulk import tokenize_passages
     from index.passage_store import PassageStore
 
-    counts = tokenize_passages(searchable, analyzer.tokenizer, workers)
+    counts = tokenize_passages(searchable, analyzer.tokenizer, workers, progress)
     engine = Bm25sEngine.from_counts(counts)
     del counts
     store = PassageStore.from_texts(

@@ -29,6 +29,7 @@ from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
+from index.progress import SAVING, BuildProgress, no_progress
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
 
@@ -407,6 +408,7 @@ def open_index(
     engine: EngineChoice = "auto",
     workers: int | None = None,
     forbidden_texts: Sequence[str] = (),
+    progress: BuildProgress = no_progress,
 ) -> OpenedIndex:
     """The persisted index of `corpus` if it is current, else a fresh build saved in its place.
 
@@ -444,6 +446,7 @@ def open_index(
         engine=engine,
         workers=workers,
         forbidden_texts=forbidden_texts,
+        progress=progress,
     )
     warnings.extend(index.warnings)
     # Said once, when the index is built: the offsets of such a document are into its text as decoded.
@@ -452,9 +455,11 @@ def open_index(
         for document in index.documents.values()
         if document.encoding != "utf-8"
     )
+    progress(SAVING, 0, 1)
     try:
         save_index(index, path)
     except OSError as error:
         save_error = f"couldn't save the index to {path}: {error.strerror or error}"
         return OpenedIndex(index, path, rebuilt=True, warnings=[*warnings, save_error], save_error=save_error)
+    progress(SAVING, 1, 1)
     return OpenedIndex(index, path, rebuilt=True, warnings=warnings)

@@ -761,3 +761,37 @@ def test_ask_prints_plain_text_with_ansi_bold_on_a_terminal(cli, make_corpus, mo
     assert BOLD not in no_color and "**" in no_color and "\\" not in no_color
     exact = cli("ask", "--as-discord", *question).out
     assert "x86\\_64" in exact
+
+
+def test_index_build_keeps_stderr_clean_off_a_terminal(cli, make_corpus) -> None:
+    """Piped or logged, `index build` writes no progress to stderr: only its one result line to stdout."""
+    corpus = make_corpus({"a.txt": "Alpha is the first letter.", "b.txt": "Beta is the second letter."})
+    run = cli("index", "build", "--corpus", str(corpus))
+    assert run.code == 0 and run.err == ""
+    assert run.out.startswith("indexed 2 documents")
+
+
+def test_ctrl_c_during_a_large_build_leaves_the_old_index(tmp_path: Path, make_corpus) -> None:
+    """SIGINT while a build runs (tokenizing in worker processes): exit 130, no traceback, the old index untouched."""
+    import random
+    import signal
+    import time
+
+    rng = random.Random(4)
+    words = "harbour ship keeper council budget road town hall market baker ferry storm tide anchor sail".split()
+    paragraph = lambda: " ".join(rng.choice(words) for _ in range(rng.randint(20, 50))).capitalize() + "."  # noqa: E731
+    corpus = make_corpus({"first.txt": "The keeper counted seven ships."})
+    index_dir = tmp_path / "index"
+    command = [_quotebot_script(), "index", "build", "--corpus", str(corpus), "--index-dir", str(index_dir)]
+    assert subprocess.run(command, capture_output=True, check=False, timeout=120).returncode == 0
+    (saved,) = index_dir.glob("*.json")
+    before = saved.read_bytes()
+    for number in range(100):  # about 29,000 passages: tokenized by worker processes
+        (corpus / f"doc{number:02d}.txt").write_text("\n\n".join(paragraph() for _ in range(500)), encoding="utf-8")
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    build.send_signal(signal.SIGINT)
+    out, err = build.communicate(timeout=60)
+    assert build.returncode == 130, err
+    assert "Traceback" not in err and out == ""
+    assert saved.read_bytes() == before
