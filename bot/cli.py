@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings, SettingsError, load_dotenv_file, load_settings
+from bot.wording import counted, moment
 from index.answers import Answer, checked_question
 from index.errors import QuotebotError
 from index.passage_index import PassageIndex
@@ -334,7 +335,7 @@ def _chat(arguments: argparse.Namespace, settings: Settings) -> int:
     top_k, min_confidence = _answer_options(arguments, settings)
     _enable_line_editing()
     print(
-        f"quotebot: ask about {_count(len(index.documents), 'document')}, {_count(len(index.passages), 'passage')}. "
+        f"quotebot: ask about {counted(len(index.documents), 'document')}, {counted(len(index.passages), 'passage')}. "
         f"Type 'more' for [{MORE_PASSAGES}], 'help' for help; 'exit', 'quit' or Ctrl-D quits."
     )
     last: Answer | None = None
@@ -386,10 +387,6 @@ def _enable_line_editing() -> None:
         import readline  # noqa: F401  (importing it is what turns editing on for input())
 
 
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
-
-
 def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
     opened = _open_index(arguments, settings, force_rebuild=True)
     if opened.save_error:
@@ -398,14 +395,13 @@ def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
         return 1
     index, path = opened.index, opened.path
     print(
-        f"indexed {_count(len(index.documents), 'document')}, {_count(len(index.passages), 'passage')}, "
+        f"indexed {counted(len(index.documents), 'document')}, {counted(len(index.passages), 'passage')}, "
         f"{index.vocabulary_size} terms with {index.engine.name} in {index.build_seconds:.2f} s -> {path}"
     )
     return 0
 
 
 def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
-    import datetime
 
     from index.passage_index import Analyzer
 
@@ -419,7 +415,8 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
         _error(f"no index of {corpus} yet: run `{build}` (or just ask a question)")
         return 1
     index = load_index(path, Analyzer())
-    built = datetime.datetime.fromtimestamp(index.built_at).astimezone().isoformat(timespec="seconds")
+    built_at = moment(index.built_at)
+    built = "unknown" if built_at is None else built_at.astimezone().isoformat(timespec="seconds")
     try:
         stale = stale_reason(index, corpus, settings.max_file_mb, arguments.engine or settings.engine)
     except (OSError, QuotebotError) as error:
@@ -434,7 +431,7 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
     print(f"vocabulary:  {index.vocabulary_size} terms")
     for document in index.documents.values():
         encoding = "" if document.encoding == "utf-8" else f"  (read as {document.encoding})"
-        print(f"  {document.doc_id}  {_count(document.passage_count, 'passage')}  {document.title}{encoding}")
+        print(f"  {document.doc_id}  {counted(document.passage_count, 'passage')}  {document.title}{encoding}")
     for warning in index.warnings:
         print(f"  ({warning})")
     return 0
@@ -453,10 +450,10 @@ def _index_list(arguments: argparse.Namespace, settings: Settings) -> int:
             print(f"{item.path.name}  {_size(item.bytes_on_disk)}  (not a readable quotebot index)")
             continue
         state = "" if item.corpus_exists else "  (corpus gone)"
-        documents = _count(item.documents, "document")
+        documents = counted(item.documents, "document")
         print(f"{item.path.name}  {_size(item.bytes_on_disk)}  {documents}  {item.corpus}{state}")
     total = sum(item.bytes_on_disk for item in saved)
-    print(f"{_count(len(saved), 'index', 'indexes')} in {index_dir}, {_size(total)} in all")
+    print(f"{counted(len(saved), 'index', 'indexes')} in {index_dir}, {_size(total)} in all")
     return 0
 
 
@@ -479,7 +476,7 @@ def _index_prune(arguments: argparse.Namespace, settings: Settings) -> int:
         print(f"removed {item.path.name} ({item.corpus or 'unreadable'})")
     freed = sum(item.bytes_on_disk for item in doomed)
     verb = "would free" if arguments.dry_run else "freed"
-    print(f"{_count(len(doomed), 'index', 'indexes')}, {verb} {_size(freed)}")
+    print(f"{counted(len(doomed), 'index', 'indexes')}, {verb} {_size(freed)}")
     return 1 if failures else 0
 
 

@@ -13,13 +13,13 @@ at a sentence boundary, else between words, and ends with a visible mark.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.index_service import ReindexReport
+from bot.wording import counted, moment
 from index.answers import Answer, RankedPassage
 from index.passage_index import DocumentInfo, PassageIndex
 from index.passages import Passage
@@ -272,16 +272,16 @@ def sources_reply(index: PassageIndex) -> Reply:
     """The indexed documents, their passage counts and the time of the last refresh."""
     lines = [
         f"• **{clip_escaped(document.title, 200)}** ({clip_escaped(document.doc_id, 200)}): "
-        f"{document.passage_count} passage{'s' if document.passage_count != 1 else ''}"
+        f"{counted(document.passage_count, 'passage')}"
         for document in index.documents.values()
     ]
-    refreshed = datetime.datetime.fromtimestamp(index.built_at, tz=datetime.UTC)
-    total = len(index.passages)
+    refreshed = moment(index.built_at)
+    when = "unknown" if refreshed is None else f"<t:{int(index.built_at)}:f> ({refreshed:%Y-%m-%d %H:%M} UTC)"
     return fit(
         Reply(
-            f"{len(index.documents)} document{'s' if len(index.documents) != 1 else ''}, {total} passages",
+            f"{counted(len(index.documents), 'document')}, {counted(len(index.passages), 'passage')}",
             clip_lines(lines, DESCRIPTION_LIMIT, "… and {count} more documents"),
-            (ReplyField("Last refresh", f"<t:{int(index.built_at)}:f> ({refreshed:%Y-%m-%d %H:%M} UTC)"),),
+            (ReplyField("Last refresh", when),),
             tone="info",
         )
     )
@@ -393,9 +393,9 @@ def reindex_reply(report: ReindexReport) -> Reply:
     )
     if report.warnings:
         fields += (ReplyField("Warnings", clip_lines([clip_escaped(w, 300) for w in report.warnings], 1024)),)
-    documents = f"{report.document_count} document{'s' if report.document_count != 1 else ''}"
     summary = (
-        f"{documents}, {report.passage_count} passages (before: {report.previous_passage_count}), "
+        f"{counted(report.document_count, 'document')}, {counted(report.passage_count, 'passage')} "
+        f"(before: {report.previous_passage_count}), "
         f"in {report.seconds:.2f} s."
     )
     if not changes.any:

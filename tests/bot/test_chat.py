@@ -117,3 +117,18 @@ def test_chat_prints_plain_text_by_default(
     assert to_terminal(render_reply_text(answer_reply(answer, 0)), ansi=False) in out
     assert "\\" not in out and "-# " not in out
     assert "Seven **ships** entered the harbour" in out  # the document's own Markdown, as written
+
+
+def test_line_editing_is_turned_on_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a terminal, chat imports readline (which gives input() editing and history); piped, it doesn't."""
+    import sys
+
+    from bot.cli import _enable_line_editing
+
+    monkeypatch.delitem(sys.modules, "readline", raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    _enable_line_editing()
+    assert "readline" not in sys.modules
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    _enable_line_editing()
+    assert "readline" in sys.modules
