@@ -67,4 +67,3 @@ class TerminalBuildProgress:
     ) -> None:
         if self._progress is not None:
             self._progress.stop()
-

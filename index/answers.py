@@ -107,6 +107,8 @@ class RankedPassage:
     quote_end: int
     bm25: float | None = None
     """The passage's raw BM25 score for the question, before re-ranking."""
+    source_url: str | None = None
+    """The web page the passage's document was fetched from, if it was."""
 
     @property
     def quote(self) -> str:
@@ -124,6 +126,7 @@ class RankedPassage:
             "quote": self.quote,
             "score": round(self.score, 6),
             "bm25": None if self.bm25 is None else round(self.bm25, 6),
+            **({"source_url": self.source_url} if self.source_url else {}),
         }
 
 

@@ -127,9 +127,7 @@ def worker_pool(workers: int, tokenizer: Tokenizer) -> ProcessPoolExecutor:
     )
 
 
-def _in_order(
-    pool: ProcessPoolExecutor, texts: Sequence[str], starts: range, in_flight: int
-) -> Iterator[_ChunkCounts]:
+def _in_order(pool: ProcessPoolExecutor, texts: Sequence[str], starts: range, in_flight: int) -> Iterator[_ChunkCounts]:
     """Chunk results in order, with a few chunks in flight at a time.
 
     Unlike `pool.map`, this doesn't slice every chunk up front: fewer texts

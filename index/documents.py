@@ -42,6 +42,8 @@ class Document:
     mtime_ns: int
     encoding: str = UTF8
     """How the file was decoded: UTF-8, else the encoding detected (e.g. "cp1252")."""
+    source_url: str | None = None
+    """Where the document came from, when it was fetched from the web (answers link to it)."""
 
 
 @dataclass(frozen=True, slots=True)

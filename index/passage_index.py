@@ -52,6 +52,8 @@ class DocumentInfo:
     passage_count: int
     encoding: str = "utf-8"
     """How the file was decoded (see `index.documents.Document.encoding`)."""
+    source_url: str | None = None
+    """The web page the document was fetched from, if it was."""
 
 
 class Analyzer:
@@ -162,6 +164,7 @@ class PassageIndex:
             quote_start=quote_start,
             quote_end=quote_end,
             bm25=bm25,
+            source_url=document.source_url,
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:
@@ -210,7 +213,49 @@ def build_index(
     unusable files are skipped and listed in `PassageIndex.warnings`.
     """
     with _older_objects_frozen():
-        return _build_index(corpus, analyzer or Analyzer(), max_file_mb, engine, workers, forbidden_texts, progress)
+        started = time.perf_counter()
+        load = load_corpus(corpus, max_file_mb, forbidden_texts, progress)
+        return _build_index(
+            load.documents,
+            load.skipped,
+            label=str(corpus.resolve()),
+            empty=f"no text to index in {corpus}: every document is empty or page furniture",
+            analyzer=analyzer or Analyzer(),
+            max_file_mb=max_file_mb,
+            engine=engine,
+            workers=workers,
+            progress=progress,
+            started=started,
+        )
+
+
+def build_index_from_documents(
+    documents: Sequence[Document],
+    *,
+    label: str,
+    analyzer: Analyzer | None = None,
+    engine: EngineChoice = "auto",
+    workers: int | None = None,
+    progress: BuildProgress = no_progress,
+) -> PassageIndex:
+    """Split, tokenize and index documents already in memory (a knowledge base's, say).
+
+    `label` names the index where a corpus index has its folder (`PassageIndex.corpus`).
+    Raises `CorpusError` when the documents hold no text to index.
+    """
+    with _older_objects_frozen():
+        return _build_index(
+            list(documents),
+            [],
+            label=label,
+            empty=f"no text to index in {label}: every document is empty or page furniture",
+            analyzer=analyzer or Analyzer(),
+            max_file_mb=DEFAULT_MAX_FILE_MB,
+            engine=engine,
+            workers=workers,
+            progress=progress,
+            started=time.perf_counter(),
+        )
 
 
 _frozen_builds = 0
@@ -244,17 +289,18 @@ def _older_objects_frozen() -> Iterator[None]:
 
 
 def _build_index(
-    corpus: Path,
+    loaded: list[Document],
+    skipped: list[Skipped],
+    *,
+    label: str,
+    empty: str,
     analyzer: Analyzer,
     max_file_mb: float,
     engine: EngineChoice,
     workers: int | None,
-    forbidden_texts: Sequence[str],
     progress: BuildProgress,
+    started: float,
 ) -> PassageIndex:
-    started = time.perf_counter()
-    load = load_corpus(corpus, max_file_mb, forbidden_texts, progress)
-    skipped = load.skipped
     documents: list[DocumentInfo] = []
     # Texts and spans rather than a Passage object per passage: a million small
     # objects would make each full garbage collection hold the GIL for half a
@@ -265,8 +311,8 @@ def _build_index(
     # What is tokenized: a Markdown passage's heading path joins its text, so a
     # question can match a section's title as well as its words.
     searchable: list[str] = []
-    for number, document in enumerate(load.documents):
-        progress(SPLITTING, number, len(load.documents))
+    for number, document in enumerate(loaded):
+        progress(SPLITTING, number, len(loaded))
         document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
         documents.append(_info(document, len(texts), len(document_passages)))
         texts.extend(passage.text for passage in document_passages)
@@ -277,10 +323,10 @@ def _build_index(
             # The lists grown so far leave the collections too: each one would visit their items.
             gc.freeze()
             frozen_at = len(texts)
-    progress(SPLITTING, len(load.documents), len(load.documents))
-    del load  # the documents' texts: the passages' texts are what is needed
+    progress(SPLITTING, len(loaded), len(loaded))
+    loaded.clear()  # the documents' texts: the passages' texts are what is needed
     if not texts:
-        raise CorpusError(f"no text to index in {corpus}: every document is empty or page furniture")
+        raise CorpusError(empty)
     stored_passages: Sequence[Passage]
     built_engine: Engine
     if choose_engine(engine, len(texts)) == "bm25s":
@@ -304,7 +350,7 @@ def _build_index(
     _release(searchable)
     _release(spans)
     return PassageIndex(
-        corpus=str(corpus.resolve()),
+        corpus=label,
         documents=documents,
         passages=stored_passages,
         engine=built_engine,
@@ -363,4 +409,5 @@ def _info(document: Document, first_passage: int, passage_count: int) -> Documen
         first_passage=first_passage,
         passage_count=passage_count,
         encoding=document.encoding,
+        source_url=document.source_url,
     )

@@ -185,9 +185,7 @@ def _sentence_windows(sentences: list[tuple[int, int]], max_chars: int) -> Itera
     yield window_start, window_end
 
 
-def _merge_fragments(
-    units: list[tuple[int, int, bool]], max_chars: int, min_chars: int
-) -> list[tuple[int, int]]:
+def _merge_fragments(units: list[tuple[int, int, bool]], max_chars: int, min_chars: int) -> list[tuple[int, int]]:
     """Join fragments shorter than min_chars to a neighbour, never across furniture."""
     groups: list[list[int]] = []  # [start, end] of each passage
     last_small = False

@@ -34,7 +34,7 @@ from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 @dataclass(slots=True)
@@ -188,6 +188,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
                 "mtime_ns": document.mtime_ns,
                 "passages": document.passage_count,
                 "encoding": document.encoding,
+                "source_url": document.source_url,
             }
             for document in index.documents.values()
         ],
@@ -284,10 +285,17 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
                 first_passage=first_passage,
                 passage_count=count,
                 encoding=str(entry["encoding"]),
+                source_url=_optional_text(entry.get("source_url"), "source_url"),
             )
         )
         first_passage += count
     return documents
+
+
+def _optional_text(value: Any, name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} is not text")
 
 
 def _skipped_from_payload(payload: dict[str, Any]) -> list[Skipped]:

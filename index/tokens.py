@@ -214,9 +214,7 @@ class Tokenizer:
     """Text to index terms. One instance caches stems, so reuse it."""
 
     def __init__(self, stopwords: StopwordSource = "auto") -> None:
-        use_data = stopwords == "nltk-data" or (
-            stopwords == "auto" and has_resource(_STOPWORDS_RESOURCE)
-        )
+        use_data = stopwords == "nltk-data" or (stopwords == "auto" and has_resource(_STOPWORDS_RESOURCE))
         if use_data:
             from nltk.corpus import stopwords as nltk_stopwords
 

@@ -482,9 +482,7 @@ async def test_a_moderator_role_id_of_no_server_is_a_warning_at_start(
     )
     caplog.set_level(logging.WARNING, logger="bot.client")
     async with running_bot(settings, server):
-        await server.until(
-            lambda: "123456789 is not a role" in caplog.text, timeout=10, description="the role warning"
-        )
+        await server.until(lambda: "123456789 is not a role" in caplog.text, timeout=10, description="the role warning")
     warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert [message for message in warnings if "QUOTEBOT_MODERATOR_ROLE_IDS" in message] == [
         message for message in warnings if "123456789" in message

@@ -39,4 +39,3 @@ def test_sources_with_an_impossible_build_time(make_corpus, built_at: float, bui
     reply = sources_reply(index)
     assert reply.title == "1 document, 1 passage"
     assert reply.fields[0].value == "unknown"
-

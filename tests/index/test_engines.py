@@ -161,7 +161,7 @@ def test_bm25s_engine_hand_computed_tiny_corpus() -> None:
 
 
 def test_choose_engine_by_size_and_setting() -> None:
-    """"auto" picks rank-bm25 below the threshold and bm25s from it on; a forced engine always wins."""
+    """ "auto" picks rank-bm25 below the threshold and bm25s from it on; a forced engine always wins."""
     threshold = ranking.AUTO_BM25S_MIN_PASSAGES
     assert choose_engine("auto", 1) == "rank-bm25"
     assert choose_engine("auto", threshold - 1) == "rank-bm25"

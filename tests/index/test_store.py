@@ -406,8 +406,15 @@ def _tampered(payload: dict[str, Any], change: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "change",
-    ["huge count", "float count", "nan built_at", "far built_at", "negative offsets", "overlapping spans",
-     "span past the document"],
+    [
+        "huge count",
+        "float count",
+        "nan built_at",
+        "far built_at",
+        "negative offsets",
+        "overlapping spans",
+        "span past the document",
+    ],
 )
 def test_tampered_index_file_is_rebuilt(corpus: Path, index_dir: Path, builtin_analyzer, change: str) -> None:
     """Impossible counts, times and spans are refused before anything is allocated, and the index is rebuilt."""
@@ -449,3 +456,40 @@ def test_saved_index_holding_a_forbidden_text_is_rebuilt_without_it(make_corpus,
     assert all(secret not in passage.text for passage in guarded.index.passages)
     assert all(secret not in warning for warning in guarded.warnings)
     assert not open_index(corpus, index_dir, forbidden_texts=(secret,)).rebuilt
+
+
+def test_documents_in_memory_keep_their_source_url_through_a_save(tmp_path: Path, builtin_analyzer) -> None:
+    """An index built from fetched documents links answers to their pages, after a reload too."""
+    from index.documents import Document
+    from index.passage_index import build_index_from_documents
+
+    page = Document(
+        doc_id="ferries.html",
+        title="Harbour ferries",
+        text="The harbour ferry leaves the north pier every twenty minutes from six in the morning.\n",
+        sha256="0" * 64,
+        size=90,
+        mtime_ns=0,
+        source_url="https://example.org/ferries",
+    )
+    notes = Document(doc_id="notes.md", title="Notes", text=NOTES, sha256="1" * 64, size=len(NOTES), mtime_ns=0)
+    built = build_index_from_documents([page, notes], label="guild 42", analyzer=builtin_analyzer)
+    assert built.corpus == "guild 42"
+    path = tmp_path / "guild.json"
+    save_index(built, path)
+    for opened in (built, load_index(path, builtin_analyzer)):
+        answer = opened.ask("When does the harbour ferry leave?", top_k_passages=3)
+        top = answer.passages[0].to_json()
+        assert top["doc"] == "ferries.html"
+        assert top["source_url"] == "https://example.org/ferries"
+        others = [p.to_json() for p in opened.ask("cease-fire talks Doha", top_k_passages=3).passages]
+        assert others and all("source_url" not in passage for passage in others)
+
+
+def test_documents_in_memory_without_text_are_refused(builtin_analyzer) -> None:
+    from index.documents import Document
+    from index.passage_index import build_index_from_documents
+
+    blank = Document(doc_id="blank.md", title="Blank", text="  \n\n", sha256="2" * 64, size=4, mtime_ns=0)
+    with pytest.raises(CorpusError, match="no text to index in guild 7"):
+        build_index_from_documents([blank], label="guild 7", analyzer=builtin_analyzer)

@@ -58,10 +58,7 @@ def _pdf_with_text(text: str) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, xref_at)
-    )
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at))
     return out.getvalue()
 
 
@@ -98,15 +95,20 @@ def test_non_utf8_text_is_detected() -> None:
 
 def test_news_page_main_text_without_furniture() -> None:
     """The article text, title, date and canonical URL come out; nav, footer and links go."""
-    doc = extract_document(
-        NEWS_PAGE.encode(), content_type="text/html; charset=utf-8", url="https://x.test/p"
-    )
+    doc = extract_document(NEWS_PAGE.encode(), content_type="text/html; charset=utf-8", url="https://x.test/p")
     assert doc.kind == "html"
     assert "forty-two cables" in doc.text
     assert "under budget" in doc.text
     assert "\n\n" in doc.text or "\n" in doc.text
-    for furniture in ("Also Read", "Ferry timetable", "Related articles", "Tram line",
-                      "Copyright", "Privacy policy", "Sport"):
+    for furniture in (
+        "Also Read",
+        "Ferry timetable",
+        "Related articles",
+        "Tram line",
+        "Copyright",
+        "Privacy policy",
+        "Sport",
+    ):
         assert furniture not in doc.text, furniture
     assert doc.title == "Harbour bridge reopens after repairs"
     assert doc.published == "2024-05-14"
@@ -133,8 +135,7 @@ def test_broken_pdf_is_a_clear_error() -> None:
         (b"x", {"filename": "photo.png"}, "unsupported"),
         (b"\n\x00\x01  \n", {"filename": "empty.txt"}, "nothing extractable"),
         (b"x" * 11, {"filename": "big.txt", "max_bytes": 10}, "too big"),
-        (b"<html><body><script>x()</script></body></html>", {"filename": "a.html"},
-         "nothing extractable"),
+        (b"<html><body><script>x()</script></body></html>", {"filename": "a.html"}, "nothing extractable"),
     ],
 )
 def test_refusals_have_reasons(data: bytes, kwargs: dict[str, object], reason: str) -> None:
