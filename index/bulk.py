@@ -108,13 +108,22 @@ def tokenize_passages(
     return counts
 
 
+_MANAGER_EXIT_SECONDS = 2.0
+
+
 def _stop_at_once(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the workers without waiting for their chunks."""
     processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle on them
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(OSError, AttributeError):
             process.terminate()
+    if manager is not None:
+        # The pool's manager thread closes its wake-up pipe once it sees the workers gone; if the interpreter
+        # exits first, CPython's exit hook writes to that closing pipe and prints a traceback. It takes
+        # milliseconds once the workers are terminated.
+        manager.join(timeout=_MANAGER_EXIT_SECONDS)
 
 
 def worker_pool(workers: int, tokenizer: Tokenizer) -> ProcessPoolExecutor:

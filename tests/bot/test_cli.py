@@ -789,7 +789,14 @@ def test_ctrl_c_during_a_large_build_leaves_the_old_index(tmp_path: Path, make_c
     for number in range(100):  # about 29,000 passages: tokenized by worker processes
         (corpus / f"doc{number:02d}.txt").write_text("\n\n".join(paragraph() for _ in range(500)), encoding="utf-8")
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    # Interrupt once the tokenizing workers run, not after a fixed delay: on a busy machine a delay can land
+    # before the build starts, and on an idle one after it ends.
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+    deadline = time.monotonic() + 60
+    while build.poll() is None and not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert build.poll() is None, "the build ended before its workers could be seen"
+    time.sleep(0.3)
     build.send_signal(signal.SIGINT)
     out, err = build.communicate(timeout=60)
     assert build.returncode == 130, err
