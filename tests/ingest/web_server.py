@@ -100,6 +100,7 @@ class WebServer:
         self.redirect_target = ""
         """Where /elsewhere redirects to; a test sets it."""
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
 
     def url(self, path: str, host: str | None = None) -> str:
         """The URL of a path on this server, optionally under another host name."""
@@ -130,8 +131,17 @@ class WebServer:
         self.port = server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
+        self._closing.set()  # slow handlers give up, so closing doesn't wait for them
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait, unless the server is closing; whether it is."""
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     def _record(self, request: web.Request) -> None:
         self.requests.append(request)
@@ -174,7 +184,7 @@ class WebServer:
 
     async def _slow(self, request: web.Request) -> web.Response:
         self._record(request)
-        await asyncio.sleep(SLOW_SECONDS)
+        await self._pause(SLOW_SECONDS)
         return web.Response(text="too late", content_type="text/plain")
 
     async def _slow_body(self, request: web.Request) -> web.StreamResponse:
@@ -184,7 +194,8 @@ class WebServer:
         await response.prepare(request)
         for _ in range(int(SLOW_SECONDS * 10)):
             await response.write(b"x")
-            await asyncio.sleep(0.1)
+            if await self._pause(0.1):
+                break
         await response.write_eof()
         return response
 
