@@ -10,12 +10,13 @@ conftest's no_network guard fails any test that looks up a real name or connects
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Sequence
 
 import pytest
 from conftest import STAND_IN_PUBLIC_HOST
-from web_server import BIG_BYTES, StaticResolver, WebServer
+from web_server import BIG_BYTES, BOMB_BYTES, StaticResolver, WebServer
 
 from index.errors import QuotebotError
 from ingest.extract import extract_document
@@ -174,6 +175,15 @@ def test_sizes_read_as_a_person_would_say_them() -> None:
 
 
 @pytest.mark.asyncio
+async def test_compressed_body_is_measured_after_decompression(web_server: WebServer) -> None:
+    """A small gzip body that inflates past max_bytes is refused; with room enough it comes back inflated."""
+    with pytest.raises(FetchError, match="the page is larger than 64 KB"):
+        await fetch_url(web_server.url("/bomb"), allow_private=True, max_bytes=64 * 1024)
+    page = await fetch_url(web_server.url("/bomb"), allow_private=True, max_bytes=BOMB_BYTES)
+    assert page.body == b"0" * BOMB_BYTES
+
+
+@pytest.mark.asyncio
 async def test_wrong_content_type_is_refused(web_server: WebServer) -> None:
     """An image is refused before its body is read, with the accepted types named."""
     with pytest.raises(FetchError) as raised:
@@ -304,6 +314,22 @@ async def test_redirect_to_loopback_is_refused(public_server: WebServer, web_ser
         await fetch_url(public_server.url("/elsewhere"), allowed_networks=STAND_IN_PUBLIC)
     assert [request.path for request in public_server.requests] == ["/elsewhere"]
     assert web_server.requests == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("file:///etc/passwd", "refused: file:// URLs aren't fetched"),
+        ("http://2130706433/", "refused: 2130706433 is an unusual spelling"),
+        ("http://[::ffff:7f00:1]/", "IPv4-mapped form of 127.0.0.1"),
+    ],
+)
+async def test_redirect_to_a_refused_url_is_refused(public_server: WebServer, target: str, reason: str) -> None:
+    """Each redirect passes the same URL checks as the first request."""
+    public_server.redirect_target = target
+    with pytest.raises(FetchError, match=re.escape(reason)):
+        await fetch_url(public_server.url("/elsewhere"), allowed_networks=STAND_IN_PUBLIC)
 
 
 @pytest.mark.asyncio

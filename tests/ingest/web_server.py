@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
 import ipaddress
 from collections.abc import Mapping, Sequence
@@ -71,6 +72,7 @@ TIDES_PDF = pdf_with_text("Spring tides follow the full moon")
 BIG_BYTES = 4096
 """The oversized responses are this long; tests fetch them with a smaller max_bytes."""
 SLOW_SECONDS = 5.0
+BOMB_BYTES = 1024 * 1024
 
 
 class StaticResolver:
@@ -119,6 +121,7 @@ class WebServer:
         app.router.add_get("/slow-body", self._slow_body)
         app.router.add_get("/big", self._big)
         app.router.add_get("/big-streamed", self._big_streamed)
+        app.router.add_get("/bomb", self._bomb)
         app.router.add_get("/photo.png", self._image)
         app.router.add_get("/host", self._host)
         app.router.add_get("/gone", self._gone)
@@ -213,6 +216,12 @@ class WebServer:
             await response.write(b"b" * 256)
         await response.write_eof()
         return response
+
+    async def _bomb(self, request: web.Request) -> web.Response:
+        """A megabyte of text that travels as about a kilobyte of gzip."""
+        self._record(request)
+        body = gzip.compress(b"0" * BOMB_BYTES)
+        return web.Response(body=body, headers={"Content-Type": "text/plain", "Content-Encoding": "gzip"})
 
     async def _image(self, request: web.Request) -> web.Response:
         self._record(request)
