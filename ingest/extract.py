@@ -32,8 +32,15 @@ _KIND_BY_CONTENT_TYPE: dict[str, DocumentKind] = {
     "application/xhtml+xml": "html",
     "application/pdf": "pdf",
 }
-# Every C0/C1 control character except tab and newline; \r is normalised first.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that end a line (str.splitlines agrees): form feed, vertical tab, the file/group/record
+# separators, NEL and the Unicode line and paragraph separators. They become newlines, so the words
+# on either side don't run together.
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Every other C0/C1 control character except tab and newline; \r is normalised first.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+# Bidirectional embeddings, overrides and isolates: one left open in a quote reverses the rest of the
+# Discord message around it. The plain marks (U+200E, U+200F) that right-to-left text needs stay.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 class ExtractionError(QuotebotError):
@@ -73,7 +80,8 @@ def document_kind(
 
 def clean_text(text: str) -> str:
     """Text without control characters or furniture lines, with paragraph breaks kept."""
-    text = _CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BIDI_CONTROLS.sub("", _CONTROL_CHARS.sub("", text))
     lines = [line.rstrip() for line in text.split("\n") if not is_furniture(line)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

@@ -70,6 +70,27 @@ def test_plain_text_loses_control_characters() -> None:
     assert doc.encoding == "utf-8"
 
 
+def test_line_breaking_controls_become_newlines() -> None:
+    """Form feed, vertical tab, NEL and the Unicode line separators end a line instead of joining words."""
+    doc = extract_document("one\x0ctwo\x0bthree\x85four\u2028five\u2029six".encode(), filename="notes.txt")
+    assert doc.text.split("\n") == ["one", "two", "three", "four", "five", "six"]
+
+
+def test_bidi_overrides_go_and_plain_marks_stay() -> None:
+    """An embedding, override or isolate can't reverse the message; the right-to-left mark stays."""
+    data = "Price \u202e0021\u202c euros, \u2067isolated\u2069, and \u05e9\u05dc\u05d5\u05dd\u200f ok".encode()
+    doc = extract_document(data, filename="notes.txt")
+    assert doc.text == "Price 0021 euros, isolated, and \u05e9\u05dc\u05d5\u05dd\u200f ok"
+
+
+def test_html_text_loses_control_characters() -> None:
+    """Control characters inside an HTML paragraph are gone from the extracted text."""
+    page = NEWS_PAGE.replace("corroded steel", "corroded\x07 steel\x1b[31m").encode()
+    doc = extract_document(page, content_type="text/html", url="https://x.test/p")
+    assert "corroded steel[31m cables" in doc.text
+    assert not any(ord(char) < 32 and char not in "\n\t" for char in doc.text)
+
+
 def test_markdown_drops_also_read_lines() -> None:
     """An "Also Read:" line is furniture and is dropped."""
     data = b"# Title\n\nThe body paragraph.\n\nAlso Read: Something else\n\nMore body."
