@@ -1,0 +1,48 @@
+"""The database schema, declared once; migrations in `knowledge/migrations` create and change it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Every table of quotebot's database."""
+
+
+class GuildSettings(Base):
+    """What a server chose for its knowledge base; a server without a row has the defaults."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    uses_shared_corpus: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StoredDocument(Base):
+    """One document of a server: its original bytes, the text extracted from them, and where it came from."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("guild_id", "name", name="uq_documents_guild_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    """The document's id in answers and in `/docs remove`: a file name, or a name made from the URL."""
+    title: Mapped[str] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    original: Mapped[bytes] = mapped_column(LargeBinary)
+    """The bytes as uploaded or fetched, so a better extractor can read them again later."""
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    """Of the extracted text."""
+    size: Mapped[int] = mapped_column(Integer)
+    text_bytes: Mapped[int] = mapped_column(Integer)
+    passage_count: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(100))
+    """A display name, never a user id or a mention."""
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published: Mapped[str | None] = mapped_column(String(40), nullable=True)
