@@ -399,11 +399,26 @@ def stale_reason(
                 return f"{doc_id} changed"
             continue
         document = known[doc_id]
-        if (document.size, document.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            continue
-        if stat.st_size != document.size or hashlib.sha256(path.read_bytes()).hexdigest() != document.sha256:
+        if stat.st_size != document.size:
             return f"{doc_id} changed"
+        # Read even when size and time match: the stored passages must be the document's own text.
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != document.sha256:
+            return f"{doc_id} changed"
+        if not _passages_match(index, document, raw):
+            return f"the stored passages of {doc_id} aren't its text"
     return None
+
+
+def _passages_match(index: PassageIndex, document: DocumentInfo, raw: bytes) -> bool:
+    """Whether each stored passage of `document` is the slice of its text (read from `raw`) it claims to be."""
+    try:
+        decoded = raw.decode(document.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return False
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    passages = index.passages[document.first_passage : document.first_passage + document.passage_count]
+    return all(text[passage.start : passage.end] == passage.text for passage in passages)
 
 
 def open_index(

@@ -493,3 +493,20 @@ def test_documents_in_memory_without_text_are_refused(builtin_analyzer) -> None:
     blank = Document(doc_id="blank.md", title="Blank", text="  \n\n", sha256="2" * 64, size=4, mtime_ns=0)
     with pytest.raises(CorpusError, match="no text to index in guild 7"):
         build_index_from_documents([blank], label="guild 7", analyzer=builtin_analyzer)
+
+
+def test_passage_text_replaced_with_text_of_the_same_length_is_rebuilt(
+    corpus: Path, index_dir: Path, builtin_analyzer
+) -> None:
+    """A stored passage whose text isn't its document's slice is caught, even when spans and lengths still fit."""
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    expected = answers_of(first.index)
+    payload = json.loads(first.path.read_bytes())
+    passage = payload["passages"][0]
+    passage["text"] = "x" * len(passage["text"])
+    first.path.write_text(json.dumps(payload), encoding="utf-8")
+    opened = open_current(corpus, index_dir, builtin_analyzer)
+    assert opened.rebuilt
+    assert any("aren't its text" in warning for warning in opened.warnings), opened.warnings
+    assert opened.index.passages[0].text != "x" * len(passage["text"])
+    assert answers_of(opened.index) == expected
