@@ -85,10 +85,14 @@ class SentenceTerms:
     terms: tuple[str, ...]
     """The sentence's terms in order, repeats kept."""
     term_set: frozenset[str]
+    quotable: bool = True
+    """False for a heading: its words count when ranking, but a quote is never a lone heading."""
+    group: int = 0
+    """Sentences of one paragraph share a group: a quote runs on to the next sentence only within it."""
 
     @classmethod
-    def of(cls, start: int, end: int, terms: Sequence[str]) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms))
+    def of(cls, start: int, end: int, terms: Sequence[str], *, quotable: bool = True, group: int = 0) -> SentenceTerms:
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,8 @@ class RankedPassage:
     """The passage's raw BM25 score for the question, before re-ranking."""
     source_url: str | None = None
     """The web page the passage's document was fetched from, if it was."""
+    section: str = ""
+    """The heading path of the passage's Markdown section ("Configuration › search"), "" if none."""
 
     @property
     def quote(self) -> str:
@@ -126,6 +132,7 @@ class RankedPassage:
             "quote": self.quote,
             "score": round(self.score, 6),
             "bm25": None if self.bm25 is None else round(self.bm25, 6),
+            "section": self.section,
             **({"source_url": self.source_url} if self.source_url else {}),
         }
 
@@ -284,19 +291,25 @@ def rerank(
 def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> tuple[int, int]:
     """The span of the sentence that matches most of the question's IDF mass.
 
-    `sentences` are in passage order. A tie goes to the earlier sentence. The
-    next sentence is added when it matches question terms the best one lacks
+    `sentences` are in passage order; only quotable ones (not headings) are
+    chosen. A tie goes to the earlier sentence. The next sentence of the same
+    paragraph is added when it matches question terms the best one lacks
     worth more than half the best one's mass, since answers often straddle
     two sentences.
     """
-    if not sentences:
+    quotable = [number for number, sentence in enumerate(sentences) if sentence.quotable]
+    if not quotable:
         return 0, 0
-    masses = [matched_mass(question_weights, sentence.term_set) for sentence in sentences]
-    best = max(range(len(sentences)), key=lambda number: (masses[number], -number))
+    masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
+    best = max(quotable, key=lambda number: (masses[number], -number))
     sentence = sentences[best]
     end = sentence.end
     if best + 1 < len(sentences):
         following = sentences[best + 1]
-        if matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]:
+        if (
+            following.quotable
+            and following.group == sentence.group
+            and matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]
+        ):
             end = following.end
     return sentence.start, end

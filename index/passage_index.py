@@ -26,10 +26,11 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError
-from index.passages import Passage, split_passages
+from index.markdown import Unit, inline_searchable_text, quote_units, searchable_text
+from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
-from index.sections import NO_SECTIONS, is_markdown, markdown_sections
+from index.sections import NO_SECTIONS, Sections, is_markdown, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -54,6 +55,13 @@ class DocumentInfo:
     """How the file was decoded (see `index.documents.Document.encoding`)."""
     source_url: str | None = None
     """The web page the document was fetched from, if it was."""
+    sections: Sections = NO_SECTIONS
+    """Where the Markdown document's sections open, with their heading paths."""
+
+    def section_of(self, passage: Passage) -> str:
+        """The heading path of a passage of this document ("" outside any section)."""
+        # A passage lies in one section, and a childless heading above it may open it: its last character decides.
+        return self.sections.path_at(passage.end - 1)
 
 
 class Analyzer:
@@ -165,6 +173,7 @@ class PassageIndex:
             quote_end=quote_end,
             bm25=bm25,
             source_url=document.source_url,
+            section=document.section_of(passage),
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:
@@ -175,15 +184,23 @@ class PassageIndex:
             cache.move_to_end(position)
             return sentences
         text = self.passages[position].text
-        spans: list[tuple[int, int]] = []
-        line_start = 0
-        for line in text.split("\n"):
-            spans.extend(self.analyzer.splitter.spans(line, offset=line_start))
-            line_start += len(line) + 1
-        terms = self.analyzer.tokenizer.tokenize_many([text[start:end] for start, end in spans])
+        if is_markdown(self._document_of[position].doc_id):
+            units = quote_units(text, self.analyzer.splitter.spans)
+            searched = [
+                unit_text if unit.kind == "code" else inline_searchable_text(unit_text)
+                for unit_text, unit in ((text[unit.start : unit.end], unit) for unit in units)
+            ]
+        else:
+            units = [
+                Unit("sentence", start, end, group)
+                for group, (paragraph_start, paragraph_end) in enumerate(paragraph_spans(text))
+                for start, end in self.analyzer.splitter.spans(text[paragraph_start:paragraph_end], paragraph_start)
+            ]
+            searched = [text[unit.start : unit.end] for unit in units]
+        terms = self.analyzer.tokenizer.tokenize_many(searched)
         sentences = [
-            SentenceTerms.of(start, end, sentence_terms)
-            for (start, end), sentence_terms in zip(spans, terms, strict=True)
+            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind != "heading", group=unit.group)
+            for unit, unit_terms in zip(units, terms, strict=True)
         ]
         cache[position] = sentences
         if len(cache) > _SENTENCE_CACHE_SIZE:
@@ -313,11 +330,19 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
-        document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
-        documents.append(_info(document, len(texts), len(document_passages)))
+        if is_markdown(document.doc_id):
+            document_passages = split_markdown_passages(document.doc_id, document.text, analyzer.splitter)
+            sections = markdown_sections(document.text)
+            searchable.extend(
+                _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text))
+                for passage in document_passages
+            )
+        else:
+            document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
+            sections = NO_SECTIONS
+            searchable.extend(passage.text for passage in document_passages)
+        documents.append(_info(document, len(texts), len(document_passages), sections))
         texts.extend(passage.text for passage in document_passages)
-        sections = markdown_sections(document.text) if is_markdown(document.doc_id) else NO_SECTIONS
-        searchable.extend(_searchable(sections.path_at(passage.start), passage.text) for passage in document_passages)
         spans.extend((passage.start, passage.end) for passage in document_passages)
         if len(texts) - frozen_at >= _FREEZE_EVERY:
             # The lists grown so far leave the collections too: each one would visit their items.
@@ -399,7 +424,7 @@ def _large_index(
     return store, engine
 
 
-def _info(document: Document, first_passage: int, passage_count: int) -> DocumentInfo:
+def _info(document: Document, first_passage: int, passage_count: int, sections: Sections) -> DocumentInfo:
     return DocumentInfo(
         doc_id=document.doc_id,
         title=document.title,
@@ -410,4 +435,5 @@ def _info(document: Document, first_passage: int, passage_count: int) -> Documen
         passage_count=passage_count,
         encoding=document.encoding,
         source_url=document.source_url,
+        sections=sections,
     )
