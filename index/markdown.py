@@ -22,6 +22,8 @@ PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code"]
+QUOTABLE: frozenset[UnitKind] = frozenset({"sentence", "item", "row"})
+"""What a quote may be: a sentence, a list item or a table row. Headings and code count only in ranking."""
 SentenceSpans = Callable[[str, int], list[tuple[int, int]]]
 """`SentenceSplitter.spans`: the sentence spans of a text, shifted by an offset."""
 

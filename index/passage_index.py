@@ -26,7 +26,7 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError
-from index.markdown import Unit, inline_searchable_text, quote_units, searchable_text
+from index.markdown import QUOTABLE, Unit, inline_searchable_text, quote_units, searchable_text
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
@@ -199,7 +199,7 @@ class PassageIndex:
             searched = [text[unit.start : unit.end] for unit in units]
         terms = self.analyzer.tokenizer.tokenize_many(searched)
         sentences = [
-            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind != "heading", group=unit.group)
+            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind in QUOTABLE, group=unit.group)
             for unit, unit_terms in zip(units, terms, strict=True)
         ]
         cache[position] = sentences
