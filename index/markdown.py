@@ -158,23 +158,27 @@ MAX_UNIT_CHARS = 500
 
 
 def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
-    """The units of `text` (Markdown) a quote may be made of, in order.
+    """The units of `text` (Markdown) a passage's sentences are, in order.
 
     Sentences of paragraphs (found across hard-wrapped lines), list items
     (an item's own text, without its nested lists), table rows and code
-    blocks; headings too, with kind "heading", since their words count when
-    ranking although they are never quoted. Lone HTML comments are no unit.
+    blocks. Headings and table header rows are units of kind "heading": their
+    words count when ranking, but they are never quoted, and neither is code
+    (see `QUOTABLE`). Lone HTML comments are no unit.
     """
     lines = _LineOffsets(text)
     tokens = PARSER.parse(text)
     units: list[Unit] = []
     group = 0
     in_item = 0
+    in_head = False
     for position, token in enumerate(tokens):
         if token.type == "list_item_open":
             in_item += 1
         elif token.type == "list_item_close":
             in_item -= 1
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
         if token.map is None:
             continue
         group += 1
@@ -187,7 +191,8 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             start = _after_marker(text, start, end)
             units.extend(_long_unit("item", text, start, end, sentence_spans, group))
         elif token.type == "tr_open":
-            units.append(Unit("row", *lines.span(*token.map), group))
+            # A table's header row names its columns, as a heading names a section: it is no quote.
+            units.append(Unit("heading" if in_head else "row", *lines.span(*token.map), group))
         elif token.type in ("fence", "code_block"):
             start, end = lines.span(*token.map)
             if end - start <= MAX_UNIT_CHARS:
