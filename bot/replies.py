@@ -235,7 +235,8 @@ def answer_reply(answer: Answer, page: int = 0) -> Reply:
     footer += f" · confidence {answer.confidence:.0%}"
     fields = (ReplyField("Source", clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)),)
     buttons = (MORE_PASSAGES,) if page + 1 < total else ()
-    description = passage_with_bold_quote(ranked, description_room(title, fields, footer))
+    searched = f"{answer.searched_for}\n\n" if answer.searched_for else ""  # "Searched for **Blinken**"
+    description = searched + passage_with_bold_quote(ranked, description_room(title, fields, footer) - len(searched))
     return fit(Reply(title, description, fields, footer, tone="answer", buttons=buttons))
 
 
@@ -369,7 +370,7 @@ def render_answer_text(answer: Answer) -> str:
                 f"— {source_line(answer.hint)}",
             ]
         return "\n".join(lines)
-    blocks = []
+    blocks = [answer.searched_for] if answer.searched_for else []
     for number, ranked in enumerate(answer.passages, start=1):
         heading = "Best answer" if number == 1 else f"Also relevant ({number})"
         blocks.append(f"{heading}: {source_line(ranked)}\n{passage_with_bold_quote(ranked)}")

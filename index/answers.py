@@ -67,6 +67,8 @@ RERANK_DEPTH = 10
 SENTENCE_WEIGHT = 1.0
 SENTENCE_BM25_WEIGHT = 0.5
 PHRASE_WEIGHT = 0.5
+# What a corrected question word weighs, against its term's IDF: a guess counts less than what was typed.
+CORRECTION_WEIGHT = 0.5
 # How many times a name weighs what a common word of the same IDF weighs in the confidence.
 NAME_WEIGHT = 2.0
 # The part of the confidence that `bm25_share` makes up when the BM25 score is known.
@@ -85,10 +87,14 @@ class SentenceTerms:
     terms: tuple[str, ...]
     """The sentence's terms in order, repeats kept."""
     term_set: frozenset[str]
+    quotable: bool = True
+    """False for a heading: its words count when ranking, but a quote is never a lone heading."""
+    group: int = 0
+    """Sentences of one paragraph share a group: a quote runs on to the next sentence only within it."""
 
     @classmethod
-    def of(cls, start: int, end: int, terms: Sequence[str]) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms))
+    def of(cls, start: int, end: int, terms: Sequence[str], *, quotable: bool = True, group: int = 0) -> SentenceTerms:
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,8 @@ class RankedPassage:
     """The passage's raw BM25 score for the question, before re-ranking."""
     source_url: str | None = None
     """The web page the passage's document was fetched from, if it was."""
+    section: str = ""
+    """The heading path of the passage's Markdown section ("Configuration › search"), "" if none."""
 
     @property
     def quote(self) -> str:
@@ -126,8 +134,19 @@ class RankedPassage:
             "quote": self.quote,
             "score": round(self.score, 6),
             "bm25": None if self.bm25 is None else round(self.bm25, 6),
+            "section": self.section,
             **({"source_url": self.source_url} if self.source_url else {}),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A question word the index doesn't hold, and the close word searched for instead."""
+
+    typed: str
+    """The word as the question has it, case-folded ("blinkin")."""
+    searched: str
+    """The word searched for, as the top passage spells it when it holds it ("Blinken"), else the index term."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,15 @@ class Answer:
     """The answering passages, best first; empty when nothing answers."""
     hint: RankedPassage | None = None
     """When nothing answers: the closest passage, if any matched at all."""
+    corrections: tuple[Correction, ...] = ()
+    """Question words that were misspelt, by what was searched for instead."""
+
+    @property
+    def searched_for(self) -> str:
+        """ "Searched for **Blinken**" (Discord Markdown) when a question word was corrected, else ""."""
+        if not self.corrections:
+            return ""
+        return "Searched for " + ", ".join(f"**{correction.searched}**" for correction in self.corrections)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON form printed by `quotebot ask --json`."""
@@ -152,6 +180,7 @@ class Answer:
             "verdict": self.verdict,
             "confidence": round(self.confidence, 4),
             "passages": [ranked.to_json() for ranked in self.passages],
+            "corrected": [{"typed": item.typed, "searched": item.searched} for item in self.corrections],
         }
 
 
@@ -177,6 +206,7 @@ def confidence(
     name_terms: frozenset[str] = frozenset(),
     bm25: float | None = None,
     k1: float = DEFAULT_K1,
+    credit: dict[str, float] | None = None,
 ) -> float:
     """How surely a passage answers a question, 0 to 1.
 
@@ -186,6 +216,11 @@ def confidence(
     of that mass found in `passage_terms`; with the passage's BM25 score
     (the engine's, with its `k1`), it is the weighted mean of that share and
     `bm25_share`.
+
+    `credit` gives the share of its weight a term earns when matched (1 when
+    absent): a misspelt word's correction is a guess, matched at
+    `CORRECTION_WEIGHT`, so a question about something else that merely has a
+    word close to one of the corpus's isn't answered on its strength.
     """
     evidence = {
         term: evidence_weight(idf) * (NAME_WEIGHT if term in name_terms else 1.0)
@@ -194,7 +229,8 @@ def confidence(
     total = sum(evidence.values())
     if total <= 0:
         return 0.0
-    share = matched_mass(evidence, passage_terms) / total
+    credited = {term: weight * (credit or {}).get(term, 1.0) for term, weight in evidence.items()}
+    share = matched_mass(credited, passage_terms) / total
     if bm25 is None:
         return share
     return (1.0 - BM25_SHARE_WEIGHT) * share + BM25_SHARE_WEIGHT * bm25_share(bm25, question_weights, k1)
@@ -284,19 +320,25 @@ def rerank(
 def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> tuple[int, int]:
     """The span of the sentence that matches most of the question's IDF mass.
 
-    `sentences` are in passage order. A tie goes to the earlier sentence. The
-    next sentence is added when it matches question terms the best one lacks
+    `sentences` are in passage order; only quotable ones (not headings) are
+    chosen. A tie goes to the earlier sentence. The next sentence of the same
+    paragraph is added when it matches question terms the best one lacks
     worth more than half the best one's mass, since answers often straddle
     two sentences.
     """
-    if not sentences:
+    quotable = [number for number, sentence in enumerate(sentences) if sentence.quotable]
+    if not quotable:
         return 0, 0
-    masses = [matched_mass(question_weights, sentence.term_set) for sentence in sentences]
-    best = max(range(len(sentences)), key=lambda number: (masses[number], -number))
+    masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
+    best = max(quotable, key=lambda number: (masses[number], -number))
     sentence = sentences[best]
     end = sentence.end
     if best + 1 < len(sentences):
         following = sentences[best + 1]
-        if matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]:
+        if (
+            following.quotable
+            and following.group == sentence.group
+            and matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]
+        ):
             end = following.end
     return sentence.start, end

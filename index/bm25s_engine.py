@@ -19,7 +19,7 @@ answering about one article never pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +132,9 @@ class Bm25sEngine:
         if number is None:
             return 0
         return int(self.matrix.indptr[number + 1] - self.matrix.indptr[number])
+
+    def terms(self) -> Iterable[str]:
+        return self.vocabulary
 
     def idf(self, term: str) -> float:
         frequency = self.document_frequency(term)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -13,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from index.answers import (
+    CORRECTION_WEIGHT,
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TOP_K,
     RERANK_DEPTH,
     Answer,
+    Correction,
     RankedPassage,
     SentenceTerms,
     best_quote,
@@ -26,12 +29,14 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
 from index.errors import CorpusError
-from index.passages import Passage, split_passages
+from index.markdown import QUOTABLE, Unit, inline_searchable_text, quote_units, searchable_text
+from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
-from index.sections import NO_SECTIONS, is_markdown, markdown_sections
+from index.sections import NO_SECTIONS, Sections, is_markdown, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
+from index.typos import TypoCorrector
 
 # Sentence terms of recently quoted passages, so a repeated question doesn't
 # re-tokenize them.
@@ -54,6 +59,26 @@ class DocumentInfo:
     """How the file was decoded (see `index.documents.Document.encoding`)."""
     source_url: str | None = None
     """The web page the document was fetched from, if it was."""
+    sections: Sections = NO_SECTIONS
+    """Where the Markdown document's sections open, with their heading paths."""
+
+    def section_of(self, passage: Passage) -> str:
+        """The heading path of a passage of this document ("" outside any section)."""
+        # A passage lies in one section, and a childless heading above it may open it: its last character decides.
+        return self.sections.path_at(passage.end - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrected:
+    """A question word's term missing from the vocabulary, and the close term searched for instead."""
+
+    word: str
+    term: str
+    replacement: str
+
+
+# A word of letters in a passage, to find how it spells a corrected term (letters only: no Markdown in it).
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class Analyzer:
@@ -95,6 +120,7 @@ class PassageIndex:
         self.max_file_mb = max_file_mb
         self._document_of = [document for document in documents for _ in range(document.passage_count)]
         self._sentence_cache: OrderedDict[int, list[SentenceTerms]] = OrderedDict()
+        self._typos = TypoCorrector(engine.terms, engine.document_frequency)
 
     @property
     def vocabulary_size(self) -> int:
@@ -122,11 +148,15 @@ class PassageIndex:
         Raises `QuestionError` for an empty or absurdly long question.
         """
         question = checked_question(question)
-        terms = list(dict.fromkeys(self.analyzer.tokenizer.tokenize(question)))
+        terms, corrections_made = self._question_terms(question)
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
-        weights = {term: self.engine.idf(term) for term in terms}
-        candidates = top_k(self.engine.scores(terms), max(top_k_passages, RERANK_DEPTH, 1))
+        corrected = {item.replacement for item in corrections_made}
+        weights = {term: self.engine.idf(term) * (CORRECTION_WEIGHT if term in corrected else 1.0) for term in terms}
+        scores = self.engine.scores([term for term in terms if term not in corrected])
+        if corrected:
+            scores = scores + CORRECTION_WEIGHT * self.engine.scores(sorted(corrected))
+        candidates = top_k(scores, max(top_k_passages, RERANK_DEPTH, 1))
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
@@ -134,15 +164,26 @@ class PassageIndex:
         ranked = [self._ranked(position, score, bm25_of[position], weights) for position, score in best]
         top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
         certainty = confidence(
-            weights,
+            {term: self.engine.idf(term) for term in terms},
             top_terms,
-            name_terms=self.analyzer.tokenizer.name_terms(question),
+            name_terms=self._name_terms(question, corrections_made),
             bm25=bm25_of[best[0][0]],
             k1=self.engine.k1,
+            credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
+        )
+        corrections = tuple(
+            Correction(item.word, self._spelling(item.replacement, [found.passage.text for found in ranked]))
+            for item in corrections_made
         )
         if certainty < min_confidence:
             return Answer(
-                question, found=False, verdict="not-covered", confidence=certainty, passages=(), hint=ranked[0]
+                question,
+                found=False,
+                verdict="not-covered",
+                confidence=certainty,
+                passages=(),
+                hint=ranked[0],
+                corrections=corrections,
             )
         return Answer(
             question,
@@ -150,7 +191,41 @@ class PassageIndex:
             verdict="answered",
             confidence=certainty,
             passages=tuple(ranked[:top_k_passages]),
+            corrections=corrections,
         )
+
+    def _question_terms(self, question: str) -> tuple[list[str], list[_Corrected]]:
+        """The question's distinct terms, misspelt ones replaced, and the replacements made.
+
+        A term the vocabulary lacks becomes its closest vocabulary term (see
+        `index.typos`). A replacement the question also holds as typed is an
+        exact term, not a correction.
+        """
+        terms: list[str] = []
+        corrected: list[_Corrected] = []
+        for word, word_terms in self.analyzer.tokenizer.word_terms(question):
+            for term in word_terms:
+                replacement = None
+                if self.engine.document_frequency(term) == 0:
+                    replacement = self._typos.correct(word, term)
+                if replacement is not None and replacement != term:
+                    corrected.append(_Corrected(word, term, replacement))
+                terms.append(replacement or term)
+        exact = {term for _, word_terms in self.analyzer.tokenizer.word_terms(question) for term in word_terms}
+        return list(dict.fromkeys(terms)), [item for item in corrected if item.replacement not in exact]
+
+    def _name_terms(self, question: str, corrections: list[_Corrected]) -> frozenset[str]:
+        """The question's name terms (see `Tokenizer.name_terms`), a misspelt name as corrected."""
+        replaced = {item.term: item.replacement for item in corrections}
+        return frozenset(replaced.get(term, term) for term in self.analyzer.tokenizer.name_terms(question))
+
+    def _spelling(self, term: str, texts: Sequence[str]) -> str:
+        """How the first of `texts` to hold it spells a word whose term is `term` ("Blinken"), else `term`."""
+        for text in texts:
+            for match in _WORD.finditer(text):
+                if term in self.analyzer.tokenizer.tokenize(match.group()):
+                    return match.group()
+        return term
 
     def _ranked(self, position: int, score: float, bm25: float, weights: dict[str, float]) -> RankedPassage:
         passage = self.passages[position]
@@ -165,6 +240,7 @@ class PassageIndex:
             quote_end=quote_end,
             bm25=bm25,
             source_url=document.source_url,
+            section=document.section_of(passage),
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:
@@ -175,15 +251,23 @@ class PassageIndex:
             cache.move_to_end(position)
             return sentences
         text = self.passages[position].text
-        spans: list[tuple[int, int]] = []
-        line_start = 0
-        for line in text.split("\n"):
-            spans.extend(self.analyzer.splitter.spans(line, offset=line_start))
-            line_start += len(line) + 1
-        terms = self.analyzer.tokenizer.tokenize_many([text[start:end] for start, end in spans])
+        if is_markdown(self._document_of[position].doc_id):
+            units = quote_units(text, self.analyzer.splitter.spans)
+            searched = [
+                unit_text if unit.kind == "code" else inline_searchable_text(unit_text)
+                for unit_text, unit in ((text[unit.start : unit.end], unit) for unit in units)
+            ]
+        else:
+            units = [
+                Unit("sentence", start, end, group)
+                for group, (paragraph_start, paragraph_end) in enumerate(paragraph_spans(text))
+                for start, end in self.analyzer.splitter.spans(text[paragraph_start:paragraph_end], paragraph_start)
+            ]
+            searched = [text[unit.start : unit.end] for unit in units]
+        terms = self.analyzer.tokenizer.tokenize_many(searched)
         sentences = [
-            SentenceTerms.of(start, end, sentence_terms)
-            for (start, end), sentence_terms in zip(spans, terms, strict=True)
+            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind in QUOTABLE, group=unit.group)
+            for unit, unit_terms in zip(units, terms, strict=True)
         ]
         cache[position] = sentences
         if len(cache) > _SENTENCE_CACHE_SIZE:
@@ -313,11 +397,19 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
-        document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
-        documents.append(_info(document, len(texts), len(document_passages)))
+        if is_markdown(document.doc_id):
+            document_passages = split_markdown_passages(document.doc_id, document.text, analyzer.splitter)
+            sections = markdown_sections(document.text)
+            searchable.extend(
+                _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text))
+                for passage in document_passages
+            )
+        else:
+            document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
+            sections = NO_SECTIONS
+            searchable.extend(passage.text for passage in document_passages)
+        documents.append(_info(document, len(texts), len(document_passages), sections))
         texts.extend(passage.text for passage in document_passages)
-        sections = markdown_sections(document.text) if is_markdown(document.doc_id) else NO_SECTIONS
-        searchable.extend(_searchable(sections.path_at(passage.start), passage.text) for passage in document_passages)
         spans.extend((passage.start, passage.end) for passage in document_passages)
         if len(texts) - frozen_at >= _FREEZE_EVERY:
             # The lists grown so far leave the collections too: each one would visit their items.
@@ -399,7 +491,7 @@ def _large_index(
     return store, engine
 
 
-def _info(document: Document, first_passage: int, passage_count: int) -> DocumentInfo:
+def _info(document: Document, first_passage: int, passage_count: int, sections: Sections) -> DocumentInfo:
     return DocumentInfo(
         doc_id=document.doc_id,
         title=document.title,
@@ -410,4 +502,5 @@ def _info(document: Document, first_passage: int, passage_count: int) -> Documen
         passage_count=passage_count,
         encoding=document.encoding,
         source_url=document.source_url,
+        sections=sections,
     )

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter
+from index.markdown import Block, markdown_blocks, trimmed
+from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter, cap_length
 
 # A Discord embed description holds 4096 characters: passages stay well
 # below that so the source line and the "cut" marks always fit. A paragraph
@@ -135,6 +136,11 @@ def _blocks(text: str) -> Iterator[_Block]:
         yield _Block(start, end, after_break)
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of a plain-text passage, hard-wrapped lines joined: where its sentences are found."""
+    return [(block.start, block.end) for block in _blocks(text)]
+
+
 def _continues_sentence(previous: str, line: str) -> bool:
     """Whether `line` goes on with the sentence `previous` seems to end.
 
@@ -199,3 +205,85 @@ def _merge_fragments(units: list[tuple[int, int, bool]], max_chars: int, min_cha
         groups.append([start, end])
         last_small = end - start < min_chars
     return [(start, end) for start, end in groups]
+
+
+def split_markdown_passages(
+    doc_id: str,
+    text: str,
+    splitter: SentenceSplitter,
+    max_chars: int = MAX_PASSAGE_CHARS,
+) -> list[Passage]:
+    """The passages of a Markdown document, in order: each lies in one section, and its heading opens it.
+
+    A section that fits in `max_chars` is one passage. A longer one is cut
+    between blocks into passages of about equal size; a block longer than
+    `max_chars` on its own is cut between its pieces: a paragraph between
+    sentences, a list between items, a table between rows, code between
+    lines. A heading with no text under it before a deeper heading opens
+    that subsection's passage. Front matter, lone HTML comments and
+    paragraphs made only of page furniture are in no passage.
+    """
+    spans: list[tuple[int, int]] = []
+    for section in _markdown_sections(text, markdown_blocks(text)):
+        pieces: list[tuple[int, int]] = []
+        for block in section:
+            if block.end - block.start <= max_chars:
+                pieces.append((block.start, block.end))
+            elif block.kind == "paragraph":
+                pieces.extend(splitter.spans(text[block.start : block.end], offset=block.start))
+            else:
+                pieces.extend(_capped_pieces(text, block.pieces, splitter, max_chars))
+        if pieces:
+            spans.extend(_sentence_windows(pieces, max_chars))
+    return [
+        Passage(doc_id=doc_id, ordinal=number, start=start, end=end, text=text[start:end])
+        for number, (start, end) in enumerate(spans, start=1)
+    ]
+
+
+def _markdown_sections(text: str, blocks: list[Block]) -> list[list[Block]]:
+    """Blocks grouped by the heading that opens their section; furniture paragraphs left out."""
+    sections: list[list[Block]] = []
+    for block in blocks:
+        if block.kind == "paragraph" and all(
+            is_furniture(line) for line in text[block.start : block.end].split("\n") if line.strip()
+        ):
+            continue
+        opens = block.kind == "heading"
+        # A heading alone, right above a deeper one, opens that subsection's passage instead of being one.
+        alone_above = (
+            sections
+            and len(sections[-1]) == 1
+            and sections[-1][0].kind == "heading"
+            and opens
+            and block.level > sections[-1][0].level
+        )
+        if alone_above:
+            sections[-1].append(block)
+        elif opens or not sections:
+            sections.append([block])
+        else:
+            sections[-1].append(block)
+    return sections
+
+
+def _capped_pieces(
+    text: str, pieces: tuple[tuple[int, int], ...], splitter: SentenceSplitter, max_chars: int
+) -> list[tuple[int, int]]:
+    """A long block's pieces; a piece itself too long is cut between its lines, then its sentences."""
+    capped: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if end - start <= max_chars:
+            capped.append((start, end))
+            continue
+        position = start
+        for line in text[start:end].split("\n"):
+            line_start, line_end = trimmed(text, position, position + len(line))
+            position += len(line) + 1
+            if line_start >= line_end:
+                continue
+            if line_end - line_start <= max_chars:
+                capped.append((line_start, line_end))
+            else:
+                capped.extend(cap_length(text, line_start, line_end))
+    return capped

@@ -13,7 +13,7 @@ every engine reports the same score for the same passage.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
 
 import numpy as np
@@ -64,6 +64,14 @@ class Engine(Protocol):
         """Lucene IDF of `term`; a term in no passage gets the highest IDF."""
         ...
 
+    def document_frequency(self, term: str) -> int:
+        """In how many passages `term` occurs (0 for a term outside the vocabulary)."""
+        ...
+
+    def terms(self) -> Iterable[str]:
+        """Every term of the vocabulary."""
+        ...
+
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """The BM25 score of every passage for the distinct `terms`."""
         ...
@@ -73,6 +81,7 @@ class LuceneBM25Okapi(BM25Okapi):
     """rank-bm25's BM25Okapi with Lucene's IDF, through its `_calc_idf` hook."""
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
+        self.document_frequencies = nd
         self.idf = {term: lucene_idf(self.corpus_size, count) for term, count in nd.items()}
         self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
 
@@ -100,6 +109,12 @@ class RankBM25Engine:
 
     def idf(self, term: str) -> float:
         return self._bm25.idf.get(term, self._unknown_idf)
+
+    def document_frequency(self, term: str) -> int:
+        return self._bm25.document_frequencies.get(term, 0)
+
+    def terms(self) -> Iterable[str]:
+        return self._bm25.idf.keys()
 
     def term_counts(self, position: int) -> dict[str, int]:
         """How often each term occurs in passage `position`, for persistence."""

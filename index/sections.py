@@ -12,13 +12,11 @@ import bisect
 from dataclasses import dataclass
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
+
+from index.markdown import PARSER, inline_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 PATH_SEPARATOR = " › "
-
-_PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +44,16 @@ def markdown_sections(text: str) -> Sections:
     line_starts = [0]
     for line in text.split("\n"):
         line_starts.append(line_starts[-1] + len(line) + 1)
-    tokens = _PARSER.parse(text)
+    tokens = PARSER.parse(text)
     starts: list[int] = []
     paths: list[str] = []
     open_headings: list[tuple[int, str]] = []  # (level, title) of the headings above
     for number, token in enumerate(tokens):
-        if token.type != "heading_open" or token.map is None:
+        # Only a document's own headings open sections, not one quoted in a block quote or a list.
+        if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
         level = int(token.tag[1:])
-        title = " ".join(tokens[number + 1].content.split())
+        title = " ".join(inline_text(tokens[number + 1].children or []).split())
         open_headings = [(above, name) for above, name in open_headings if above < level]
         open_headings.append((level, title))
         starts.append(line_starts[token.map[0]])
@@ -76,7 +75,7 @@ def read_front_matter(text: str) -> FrontMatter:
     skipped = len(text) - len(text.lstrip("\ufeff"))
     if not text.startswith("---", skipped):
         return FrontMatter(None, 0)  # no front matter: skip parsing the whole document
-    tokens = _PARSER.parse(text[skipped:])
+    tokens = PARSER.parse(text[skipped:])
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatter(None, 0)
     lines = text[skipped:].split("\n")

@@ -99,7 +99,7 @@ class SentenceSplitter:
                     end -= 1
                 if start == end:
                     continue
-                for piece_start, piece_end in _cap_length(text, start, end):
+                for piece_start, piece_end in cap_length(text, start, end):
                     spans.append((piece_start + offset, piece_end + offset))
         return spans
 
@@ -138,7 +138,7 @@ def _word_before(text: str, end: int) -> str:
     return text[start:end]
 
 
-def _cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut a pathological "sentence" longer than MAX_SENTENCE_CHARS at spaces."""
     if end - start <= MAX_SENTENCE_CHARS:
         return [(start, end)]

@@ -13,6 +13,7 @@ rebuilds it when it is corrupt or stale, with a warning rather than a crash.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -32,9 +33,10 @@ from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
 from index.progress import SAVING, BuildProgress, no_progress
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
+from index.sections import Sections
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 @dataclass(slots=True)
@@ -189,6 +191,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
                 "passages": document.passage_count,
                 "encoding": document.encoding,
                 "source_url": document.source_url,
+                "sections": [[start, path] for start, path in zip(*_section_columns(document), strict=True)],
             }
             for document in index.documents.values()
         ],
@@ -286,10 +289,25 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
                 passage_count=count,
                 encoding=str(entry["encoding"]),
                 source_url=_optional_text(entry.get("source_url"), "source_url"),
+                sections=_sections_from_payload(entry.get("sections", [])),
             )
         )
         first_passage += count
     return documents
+
+
+def _section_columns(document: DocumentInfo) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    return document.sections.starts, document.sections.paths
+
+
+def _sections_from_payload(value: Any) -> Sections:
+    """A document's `[[start, heading path], ...]`, in order of their starts."""
+    if not isinstance(value, list) or not all(isinstance(pair, list) and len(pair) == 2 for pair in value):
+        raise ValueError("sections are not a list of [start, path] pairs")
+    starts = tuple(int(start) for start, _ in value)
+    if any(later < earlier for earlier, later in itertools.pairwise(starts)):
+        raise ValueError("sections are out of order")
+    return Sections(starts, tuple(str(path) for _, path in value))
 
 
 def _optional_text(value: Any, name: str) -> str | None:

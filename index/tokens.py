@@ -235,6 +235,10 @@ class Tokenizer:
             terms.extend(self._word_terms(word))
         return terms
 
+    def word_terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each word of `text` (case- and accent-folded) with its index terms, in order: `tokenize`, word by word."""
+        return [(word, self._word_terms(word)) for word in self._words.tokenize(_prepared(text))]
+
     def name_terms(self, text: str) -> frozenset[str]:
         """The terms of the words capitalized where no sentence starts: names such as "Kublai" or "NSFNET".
 

@@ -18,7 +18,7 @@ FILLER = " The town council met in the old hall that evening to discuss the budg
 DOCUMENTS = {
     "harbour.md": "# The harbour\n\nSeven **ships** entered the harbour at dawn, said the keeper."
     + FILLER * 3
-    + "\n\nBy noon the fishermen had landed a record catch in the harbour."
+    + "\n\n## Fishing\n\nBy noon the fishermen had landed a record catch in the harbour."
     + FILLER * 3,
 }
 

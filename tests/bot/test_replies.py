@@ -31,7 +31,7 @@ from bot.replies import (
     render_answer_text,
     render_reply_text,
 )
-from index.answers import Answer, RankedPassage
+from index.answers import Answer, Correction, RankedPassage
 from index.passage_index import DocumentInfo
 from index.passages import Passage
 
@@ -137,6 +137,16 @@ def test_answer_reply_shows_the_best_passage_and_source() -> None:
     assert reply.buttons == (MORE_PASSAGES,)
     last = answer_reply(answer(best, second), page=1)
     assert "**Bob came second.**" in last.description and last.buttons == ()
+
+
+def test_corrected_words_are_named_above_the_passage() -> None:
+    """An answer found through a corrected word says what was searched for, in the reply and the text."""
+    best = ranked("Blinken met the minister. It rained.", "Blinken met the minister.")
+    correction = Correction("blinkin", "Blinken")
+    corrected = Answer("who is blinkin?", True, "answered", 0.8, (best,), corrections=(correction,))
+    assert answer_reply(corrected).description.startswith("Searched for **Blinken**\n\n> **Blinken met")
+    assert render_answer_text(corrected).startswith("Searched for **Blinken**\n\nBest answer")
+    assert not answer_reply(answer(best)).description.startswith("Searched")
 
 
 def test_not_found_says_so_with_a_hint() -> None:

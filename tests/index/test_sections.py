@@ -80,15 +80,17 @@ OTHER = "A short note on output folders and the users who own them, kept for the
 
 @pytest.mark.parametrize("engine", ["rank-bm25", "bm25s"])
 def test_section_title_is_searchable(tmp_path: Path, engine: str) -> None:
-    """A question's word found only in a section's heading finds the passage under that heading."""
+    """A question's word found only in a section's heading path finds the passage under that heading."""
     (tmp_path / "guide.md").write_text(
-        f"# Setup\n\n{BODY_A}\n\n## Troubleshooting permissions\n\n{BODY_B}\n", encoding="utf-8"
+        f"# Setup\n\n{BODY_A}\n\n## Troubleshooting\n\nA few known problems.\n\n### Permissions\n\n{BODY_B}\n",
+        encoding="utf-8",
     )
     (tmp_path / "notes.md").write_text(f"{OTHER}\n", encoding="utf-8")
     analyzer = Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
     index = build_index(tmp_path, analyzer=analyzer, engine=engine)
-    body_b = next(passage for passage in index.passages if passage.text.startswith("When the server"))
-    assert "permissions" not in body_b.text.lower()
+    body_b = next(passage for passage in index.passages if "When the server" in passage.text)
+    assert body_b.text.startswith("### Permissions"), "the heading opens its section's passage"
+    assert "troubleshooting" not in body_b.text.lower()
     answer = index.ask("troubleshooting permissions for the output folder owner", min_confidence=0.0)
     top = answer.passages[0].passage
     assert (top.doc_id, top.start) == (body_b.doc_id, body_b.start)

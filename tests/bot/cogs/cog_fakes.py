@@ -11,7 +11,7 @@ FILLER = " The town council met in the old hall that evening to discuss the budg
 DOCUMENTS = {
     "harbour.md": "# The harbour\n\nThe lighthouse keeper counted seven ships entering the harbour at dawn."
     + FILLER * 3
-    + "\n\nBy noon the fishermen had landed a record catch of mackerel and herring in the harbour."
+    + "\n\n## Fishing\n\nBy noon the fishermen had landed a record catch of mackerel and herring in the harbour."
     + FILLER * 3,
     "bakery.md": "# The bakery\n\nThe baker sold sourdough loaves to every fisherman before noon." + FILLER * 3,
     "notices.md": "# Notices\n\nAttention @everyone: the ferry to the island leaves at nine from the pier."

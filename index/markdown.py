@@ -1,0 +1,291 @@
+"""Markdown read as structure with markdown-it-py: blocks, quotable units and searchable text.
+
+Offsets always point into the exact text given, so a passage stays a slice
+of its document. What a reader sees and what is searched differ: the
+searchable text of a piece of Markdown drops link targets, image URLs, HTML
+comments and tags and emphasis markers, and keeps link and image text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+# CommonMark with tables and YAML front matter. Parsing keeps no state between calls.
+PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html"]
+UnitKind = Literal["heading", "sentence", "item", "row", "code"]
+QUOTABLE: frozenset[UnitKind] = frozenset({"sentence", "item", "row"})
+"""What a quote may be: a sentence, a list item or a table row. Headings and code count only in ranking."""
+SentenceSpans = Callable[[str, int], list[tuple[int, int]]]
+"""`SentenceSplitter.spans`: the sentence spans of a text, shifted by an offset."""
+
+_BLOCK_KINDS: dict[str, BlockKind] = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "table_open": "table",
+    "fence": "code",
+    "code_block": "code",
+    "blockquote_open": "quote",
+    "html_block": "html",
+}
+_LISTS = ("bullet_list_open", "ordered_list_open")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A top-level block of a Markdown document: `text[start:end]`, without outer white space."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    pieces: tuple[tuple[int, int], ...]
+    """Where a block too long for one passage may be cut: list items, table rows, code lines, else itself."""
+    level: int = 0
+    """A heading's level, 1 to 6."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A span of Markdown a quote may be made of (a heading never is one)."""
+
+    kind: UnitKind
+    start: int
+    end: int
+    group: int
+    """Units of one paragraph share a group: a quote runs on only within its paragraph."""
+
+
+class _LineOffsets:
+    """Character offsets of the lines of a text, for markdown-it's line maps."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for line in text.split("\n"):
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def span(self, first_line: int, end_line: int) -> tuple[int, int]:
+        """`[start, end)` of lines `first_line` to `end_line` (exclusive), white space trimmed."""
+        start = self.starts[min(first_line, len(self.starts) - 1)]
+        end = min(self.starts[min(end_line, len(self.starts) - 1)], len(self.text))
+        return trimmed(self.text, start, end)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` without the white space at either end (a byte-order mark counts as space)."""
+    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _closing(tokens: list[Token], opening: int) -> int:
+    """Position of the token closing the one opened at `opening` (itself when it closes nothing)."""
+    if tokens[opening].nesting != 1:
+        return opening
+    depth = 0
+    for position in range(opening, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            return position
+    return len(tokens) - 1
+
+
+def _is_comment(html: str) -> bool:
+    stripped = html.strip()
+    return stripped.startswith("<!--") and stripped.endswith("-->") and stripped.count("<!--") == 1
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    """The top-level blocks of `text`, in order; front matter, rules and lone HTML comments are left out."""
+    lines = _LineOffsets(text)
+    tokens = PARSER.parse(text)
+    blocks: list[Block] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        closing = _closing(tokens, position)
+        kind = _BLOCK_KINDS.get(token.type)
+        if kind is None or token.map is None or (kind == "html" and _is_comment(token.content)):
+            position = closing + 1
+            continue
+        start, end = lines.span(*token.map)
+        if start < end:
+            pieces = _pieces(kind, tokens[position : closing + 1], lines, start, end)
+            level = int(token.tag[1:]) if kind == "heading" else 0
+            blocks.append(Block(kind, start, end, pieces, level))
+        position = closing + 1
+    return blocks
+
+
+def _pieces(
+    kind: BlockKind, tokens: list[Token], lines: _LineOffsets, start: int, end: int
+) -> tuple[tuple[int, int], ...]:
+    """The spans a long block may be cut between (see `Block.pieces`)."""
+    level = tokens[0].level
+    if kind == "list":
+        spans = [lines.span(*t.map) for t in tokens if t.type == "list_item_open" and t.level == level + 1 and t.map]
+    elif kind == "table":
+        rows = [t.map for t in tokens if t.type == "tr_open" and t.map]
+        # The header row and the delimiter row under it go together.
+        spans = [lines.span(rows[0][0], rows[1][0] if len(rows) > 1 else rows[0][1])] if rows else []
+        spans += [lines.span(*row) for row in rows[1:]]
+    elif kind in ("code", "html", "quote"):
+        spans = []
+        for line_start, line_end in zip(lines.starts, lines.starts[1:], strict=False):
+            if line_start >= end:
+                break
+            if line_end > start:
+                spans.append(trimmed(lines.text, max(line_start, start), min(line_end - 1, end)))
+    else:
+        spans = [(start, end)]
+    return tuple(span for span in spans if span[0] < span[1]) or ((start, end),)
+
+
+# A list item or code block up to this long is one quote; a longer one is quoted by its sentences or lines.
+MAX_UNIT_CHARS = 500
+
+
+def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
+    """The units of `text` (Markdown) a passage's sentences are, in order.
+
+    Sentences of paragraphs (found across hard-wrapped lines), list items
+    (an item's own text, without its nested lists), table rows and code
+    blocks. Headings and table header rows are units of kind "heading": their
+    words count when ranking, but they are never quoted, and neither is code
+    (see `QUOTABLE`). Lone HTML comments are no unit.
+    """
+    lines = _LineOffsets(text)
+    tokens = PARSER.parse(text)
+    units: list[Unit] = []
+    group = 0
+    in_item = 0
+    in_head = False
+    for position, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        if token.map is None:
+            continue
+        group += 1
+        if token.type == "heading_open":
+            units.append(Unit("heading", *lines.span(*token.map), group))
+        elif token.type == "list_item_open":
+            closing = _closing(tokens, position)
+            nested = next((t.map[0] for t in tokens[position + 1 : closing] if t.type in _LISTS and t.map), None)
+            start, end = lines.span(token.map[0], nested if nested is not None else token.map[1])
+            start = _after_marker(text, start, end)
+            units.extend(_long_unit("item", text, start, end, sentence_spans, group))
+        elif token.type == "tr_open":
+            # A table's header row names its columns, as a heading names a section: it is no quote.
+            units.append(Unit("heading" if in_head else "row", *lines.span(*token.map), group))
+        elif token.type in ("fence", "code_block"):
+            start, end = lines.span(*token.map)
+            if end - start <= MAX_UNIT_CHARS:
+                units.append(Unit("code", start, end, group))
+            else:
+                units.extend(Unit("code", *span, group) for span in _line_spans(text, start, end))
+        elif (token.type == "paragraph_open" and not in_item) or (
+            token.type == "html_block" and not _is_comment(token.content)
+        ):
+            start, end = lines.span(*token.map)
+            units.extend(Unit("sentence", *span, group) for span in sentence_spans(text[start:end], start))
+    return [unit for unit in units if unit.start < unit.end]
+
+
+def _after_marker(text: str, start: int, end: int) -> int:
+    """Where a list item's text starts: after its "-", "*", "+" or "1." marker and the spaces after it."""
+    position = start
+    while position < end and not text[position].isspace():
+        position += 1
+    while position < end and text[position].isspace():
+        position += 1
+    return position if position < end else start
+
+
+def _long_unit(
+    kind: UnitKind, text: str, start: int, end: int, sentence_spans: SentenceSpans, group: int
+) -> list[Unit]:
+    """A unit, or its sentences when it is longer than MAX_UNIT_CHARS."""
+    if end - start <= MAX_UNIT_CHARS:
+        return [Unit(kind, start, end, group)]
+    return [Unit("sentence", *span, group) for span in sentence_spans(text[start:end], start)]
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    position = start
+    for line in text[start:end].split("\n"):
+        spans.append(trimmed(text, position, position + len(line)))
+        position += len(line) + 1
+    return [span for span in spans if span[0] < span[1]]
+
+
+def searchable_text(markdown: str) -> str:
+    """The words of `markdown` a question may match: its text without link targets, URLs, comments or markup."""
+    parts: list[str] = []
+    for token in PARSER.parse(markdown):
+        if token.type == "inline":
+            parts.append(inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+        elif token.type == "html_block":
+            parts.append(html_text(token.content))
+    return "\n".join(part for part in parts if part)
+
+
+def inline_searchable_text(markdown: str) -> str:
+    """`searchable_text` of a span inside a block (a sentence, a list item, a table row)."""
+    tokens = PARSER.parseInline(markdown)
+    return inline_text(tokens[0].children or []) if tokens else ""
+
+
+def inline_text(children: list[Token]) -> str:
+    """The text of inline tokens: link and image text kept, targets, HTML and markers dropped."""
+    parts: list[str] = []
+    in_autolink = 0
+    for child in children:
+        if child.type == "link_open" and child.markup == "autolink":
+            in_autolink += 1
+        elif child.type == "link_close" and child.markup == "autolink":
+            in_autolink -= 1
+        elif in_autolink:
+            continue
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "image":
+            parts.append(inline_text(child.children or []))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML fragment, without its tags and comments."""
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())

@@ -1,0 +1,206 @@
+"""Markdown as structure: passages follow sections, blocks stay whole, quotes are whole units, markup isn't searched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.markdown import markdown_blocks, quote_units, searchable_text
+from index.passage_index import Analyzer, PassageIndex, build_index
+from index.passages import Passage, split_markdown_passages
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def splitter() -> SentenceSplitter:
+    """The data-free sentence splitter."""
+    return SentenceSplitter("builtin")
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    """The data-free analyzer."""
+    return Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
+
+
+def passages_of(text: str, splitter: SentenceSplitter, max_chars: int = 1600) -> list[Passage]:
+    passages = split_markdown_passages("doc.md", text, splitter, max_chars=max_chars)
+    for passage in passages:
+        assert text[passage.start : passage.end] == passage.text
+        assert passage.text == passage.text.strip()
+    return passages
+
+
+def index_of(tmp_path: Path, text: str, analyzer: Analyzer) -> PassageIndex:
+    (tmp_path / "doc.md").write_text(text, encoding="utf-8")
+    return build_index(tmp_path, analyzer=analyzer)
+
+
+def test_front_matter_is_never_passage_text(splitter: SentenceSplitter) -> None:
+    """YAML front matter is in no passage, and its keys aren't searchable."""
+    text = "---\ntitle: Setup guide\nsidebar_position: 3\n---\n\n# Setup\n\nRun the installer once.\n"
+    passages = passages_of(text, splitter)
+    assert [passage.text for passage in passages] == ["# Setup\n\nRun the installer once."]
+
+
+def test_heading_at_the_end_of_a_block_opens_the_next_passage(splitter: SentenceSplitter) -> None:
+    """A heading right under a paragraph line opens its own section's passage instead of closing the previous one."""
+    text = "# Install\n\nUse pip to install it.\n## Permission denied errors\nRun the build as the folder's owner.\n"
+    passages = passages_of(text, splitter)
+    assert [passage.text for passage in passages] == [
+        "# Install\n\nUse pip to install it.",
+        "## Permission denied errors\nRun the build as the folder's owner.",
+    ]
+
+
+def test_hard_wrapped_sentence_is_one_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A sentence wrapped over lines is quoted whole: the paragraph, not the line, is where sentences are found."""
+    text = (
+        "# Storage\n\nIndexes are saved outside the source tree, in the index folder or\n"
+        "in the user's cache folder. Nothing else is written anywhere.\n"
+    )
+    answer = index_of(tmp_path, text, analyzer).ask("Where are indexes saved?")
+    assert answer.found
+    assert answer.passages[0].quote == (
+        "Indexes are saved outside the source tree, in the index folder or\nin the user's cache folder."
+    )
+
+
+def test_one_sentence_per_line_paragraph_quotes_one_sentence(tmp_path: Path, analyzer: Analyzer) -> None:
+    """In a paragraph written one sentence per line, the quote is the matching sentence alone."""
+    text = (
+        "# Notes\n\nThe server starts on port 8000.\nThe theme is chosen in the settings file.\n"
+        "Plugins are loaded in the order they are listed.\n"
+    )
+    answer = index_of(tmp_path, text, analyzer).ask("Which order are plugins loaded in?")
+    assert answer.passages[0].quote == "Plugins are loaded in the order they are listed."
+
+
+CODE = "```python\ndef first():\n    return 1\n\n\ndef second():\n    return 2\n```"
+
+
+def test_fenced_code_with_blank_lines_is_never_cut(splitter: SentenceSplitter) -> None:
+    """A fenced code block with blank lines inside stays in one passage, even when its section is cut."""
+    prose = "This paragraph explains the example below in some detail, so that the section is long. " * 3
+    text = f"# Example\n\n{prose.strip()}\n\n{CODE}\n\n{prose.strip()}\n"
+    passages = passages_of(text, splitter, max_chars=300)
+    assert len(passages) > 1
+    assert sum(CODE in passage.text for passage in passages) == 1
+    assert not any("def first" in passage.text and CODE not in passage.text for passage in passages)
+
+
+def test_overlong_code_block_is_cut_between_lines(splitter: SentenceSplitter) -> None:
+    """A code block too long for any passage is cut at line boundaries, never inside a line."""
+    lines = [f"value_{number} = compute({number})" for number in range(40)]
+    text = "# Data\n\n```python\n" + "\n".join(lines) + "\n```\n"
+    passages = passages_of(text, splitter, max_chars=200)
+    assert len(passages) > 2
+    for passage in passages:
+        for line in passage.text.split("\n"):
+            assert line in ("# Data", "", "```python", "```") or line in lines
+
+
+TABLE = "| option | default |\n|---|---|\n| `dev_addr` | `127.0.0.1:8000` |\n| `strict` | `false` |"
+
+
+def test_table_stays_whole_and_a_row_is_a_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A table is never cut, and the quote for a question about one option is its row."""
+    text = f"# Options\n\nThe server options.\n\n{TABLE}\n"
+    index = index_of(tmp_path, text, analyzer)
+    assert any(TABLE in passage.text for passage in index.passages)
+    answer = index.ask("What is the default dev_addr?")
+    assert answer.passages[0].quote == "| `dev_addr` | `127.0.0.1:8000` |"
+
+
+NESTED_LIST = (
+    "- Themes\n  - The built-in theme supports dark mode.\n  - Custom themes live in custom_dir.\n"
+    "- Plugins\n  - Search is enabled by default.\n"
+)
+
+
+def test_nested_list_item_is_a_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A nested list item is quoted on its own, without its marker, its parent or its siblings."""
+    index = index_of(tmp_path, f"# Features\n\n{NESTED_LIST}", analyzer)
+    answer = index.ask("Is search enabled by default?")
+    assert answer.passages[0].quote == "Search is enabled by default."
+    units = quote_units(NESTED_LIST, analyzer.splitter.spans)
+    assert [NESTED_LIST[unit.start : unit.end] for unit in units] == [
+        "Themes",
+        "The built-in theme supports dark mode.",
+        "Custom themes live in custom_dir.",
+        "Plugins",
+        "Search is enabled by default.",
+    ]
+
+
+def test_long_list_is_cut_between_items(splitter: SentenceSplitter) -> None:
+    """A list longer than a passage is cut between its items, never inside one."""
+    items = [f"- Item number {number} says something about option {number} and its effect." for number in range(20)]
+    text = "# Options\n\n" + "\n".join(items) + "\n"
+    passages = passages_of(text, splitter, max_chars=300)
+    assert len(passages) > 2
+    for passage in passages:
+        assert all(line in items or line in ("# Options", "") for line in passage.text.split("\n"))
+
+
+def test_links_and_images_keep_their_text_not_their_targets(tmp_path: Path, analyzer: Analyzer) -> None:
+    """Link text and image alt text are searchable; link targets and image URLs are not."""
+    text = (
+        "# Deploy\n\nSee the [hosting guide](https://zorblat.example/quuxhost.html) and "
+        "![architecture diagram](images/frobnicator.png) for details.\n"
+    )
+    searchable = searchable_text(text)
+    assert "hosting guide" in searchable
+    assert "architecture diagram" in searchable
+    assert "zorblat" not in searchable and "frobnicator" not in searchable
+    index = index_of(tmp_path, text, analyzer)
+    assert index.ask("hosting guide diagram").found
+    assert not index.ask("zorblat quuxhost frobnicator").found
+
+
+def test_html_comments_and_emphasis_markers_are_not_terms(tmp_path: Path, analyzer: Analyzer) -> None:
+    """An HTML comment is neither searchable nor a passage of its own; emphasis markers leave plain words."""
+    text = "<!-- wibblewobble note for editors -->\n\n# Build\n\nRun **mkdocs build** <!-- zumzum --> to _render_.\n"
+    searchable = searchable_text(text)
+    assert "wibblewobble" not in searchable and "zumzum" not in searchable
+    assert "mkdocs build" in searchable and "render" in searchable and "*" not in searchable
+    index = index_of(tmp_path, text, analyzer)
+    assert not any(passage.text.startswith("<!--") for passage in index.passages)
+    assert not index.ask("wibblewobble zumzum").found
+
+
+def test_document_without_headings_is_split_by_blocks(splitter: SentenceSplitter) -> None:
+    """With no heading at all, the document is one section: small enough, it is one passage."""
+    text = "First paragraph of notes.\n\nSecond paragraph of notes.\n"
+    assert [passage.text for passage in passages_of(text, splitter)] == [
+        "First paragraph of notes.\n\nSecond paragraph of notes."
+    ]
+
+
+def test_section_path_is_in_json_and_a_lone_heading_opens_its_subsection(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A heading with nothing under it opens its subsection's passage, whose section is the deeper path."""
+    text = "# Configuration\n\n## search\n\nLower min_search_length for short words.\n"
+    index = index_of(tmp_path, text, analyzer)
+    assert [passage.text for passage in index.passages] == [text.strip()]
+    answer = index.ask("min_search_length")
+    assert answer.passages[0].to_json()["section"] == "Configuration › search"
+    assert answer.passages[0].quote == "Lower min_search_length for short words."
+
+
+def test_a_heading_is_never_the_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """Even when the question repeats a heading word for word, the quote is text under it."""
+    text = "# Permission denied errors\n\nRun the build as the user who owns the output folder.\n"
+    answer = index_of(tmp_path, text, analyzer).ask("permission denied errors")
+    assert answer.found
+    assert answer.passages[0].quote == "Run the build as the user who owns the output folder."
+
+
+def test_blocks_skip_front_matter_rules_and_comments() -> None:
+    """Top-level blocks are the content: no front matter, thematic break or lone comment among them."""
+    text = "---\ntitle: T\n---\n\n# A\n\n<!-- note -->\n\n---\n\nText.\n"
+    assert [(block.kind, text[block.start : block.end]) for block in markdown_blocks(text)] == [
+        ("heading", "# A"),
+        ("paragraph", "Text."),
+    ]
