@@ -21,8 +21,8 @@ from bot.cli import main
 from index.answers import MAX_QUESTION_CHARS
 from index.documents import DEFAULT_MAX_FILE_MB
 
-TOP_KEYS = {"question", "found", "verdict", "confidence", "passages"}
-PASSAGE_KEYS = {"doc", "title", "passage", "start", "end", "text", "quote", "score", "bm25"}
+TOP_KEYS = {"question", "found", "verdict", "confidence", "corrected", "passages"}
+PASSAGE_KEYS = {"doc", "title", "passage", "start", "end", "text", "quote", "score", "bm25", "section"}
 ERROR_KEYS = {"question", "found", "verdict", "error", "passages"}
 BLINKEN = "Who did Blinken meet in Saudi Arabia?"
 UNKNOWN_WORDS = "zebra saxophone quantum origami"

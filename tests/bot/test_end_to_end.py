@@ -35,9 +35,9 @@ FILLER = " The town council met in the old hall that evening to discuss the budg
 DOCUMENTS = {
     "harbour.md": "# The harbour\n\nThe lighthouse keeper counted seven ships entering the harbour at dawn."
     + FILLER * 3
-    + "\n\nBy noon the fishermen had landed a record catch of mackerel and herring in the harbour."
+    + "\n\n## Fishing\n\nBy noon the fishermen had landed a record catch of mackerel and herring in the harbour."
     + FILLER * 3
-    + "\n\nIn the evening the harbour master closed the harbour gates because a storm was coming."
+    + "\n\n## Evening\n\nIn the evening the harbour master closed the harbour gates because a storm was coming."
     + FILLER * 3,
     "bakery.md": "# The bakery\n\nThe baker sold sourdough loaves to every fisherman before noon." + FILLER * 3,
     "notices.md": "# Notices\n\n@everyone the ferry to the island leaves at nine from the pier, <@&123> too."
