@@ -1,4 +1,4 @@
-"""The `quotebot` command line: ask, chat, index, run and sync.
+"""The `quotebot` command line: ask, chat, index, docs, run and sync.
 
 `ask`, `chat` and `index` never import discord, so answering from a
 terminal starts as fast as NLTK allows and needs no token.
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.knowledge_cli import add_docs_commands, open_server_index, server_id
 from bot.settings import Settings, SettingsError, load_dotenv_file, load_settings
 from bot.wording import counted, moment
 from index.answers import Answer, checked_question
@@ -85,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_corpus_options(ask)
     _add_answer_options(ask)
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument(
+        "--server",
+        type=server_id,
+        help="answer as the bot does in this Discord server: from its documents (see `docs`) and the shared corpus",
+    )
     _add_as_discord_option(ask)
     ask.set_defaults(handler=_ask)
 
@@ -112,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     prune.add_argument("--all", action="store_true", help="remove every saved index; they are rebuilt when needed")
     prune.add_argument("--dry-run", action="store_true", help="say what would be removed, remove nothing")
     prune.set_defaults(handler=_index_prune)
+
+    add_docs_commands(commands)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
@@ -264,7 +272,15 @@ def _ask(arguments: argparse.Namespace, settings: Settings) -> int:
             f"(`{PROGRAM} chat` is the conversational way)",
             file=sys.stderr,
         )
-    index = _open(arguments, settings)
+    if arguments.server is None:
+        index = _open(arguments, settings)
+    else:
+        index = open_server_index(
+            arguments.server,
+            settings,
+            arguments.corpus or settings.corpus,
+            arguments.index_dir or settings.index_dir,
+        )
     top_k, min_confidence = _answer_options(arguments, settings)
     questions: Iterable[str] = _stdin_questions(sys.stdin) if batch else [given]
     failures = 0

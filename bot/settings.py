@@ -13,6 +13,7 @@ from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
 from index.ranking import ENGINE_CHOICES, EngineChoice
 from index.store import default_index_dir
+from knowledge.database import default_data_dir, default_database_url
 
 
 def _bundled_corpus() -> Path:
@@ -25,6 +26,9 @@ def _bundled_corpus() -> Path:
 BUNDLED_CORPUS = _bundled_corpus()
 DEFAULT_COOLDOWN_SECONDS = 5.0
 MAX_TOP_K = 10
+DEFAULT_MAX_UPLOAD_MB = 8.0
+DEFAULT_MAX_DOCUMENTS = 500
+DEFAULT_MAX_TEXT_MB = 100.0
 
 
 class SettingsError(QuotebotError):
@@ -70,6 +74,18 @@ class Settings:
     api_base: str | None = None
     gateway_url: str | None = None
     engine: EngineChoice = "auto"
+    data_dir: Path = field(default_factory=default_data_dir)
+    """Where the servers' documents live (the SQLite database); never the cache folder."""
+    database_url: str | None = None
+    """None: SQLite in `data_dir`."""
+    max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
+    allow_private_urls: bool = False
+    max_documents: int = DEFAULT_MAX_DOCUMENTS
+    max_text_mb: float = DEFAULT_MAX_TEXT_MB
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url(self.data_dir)
 
 
 def load_dotenv_file(path: Path | None = None) -> None:
@@ -127,7 +143,47 @@ def load_settings(environ: Mapping[str, str] | None = None, *, for_bot: bool = T
         api_base=_url("DISCORD_API_BASE", text("DISCORD_API_BASE"), ("http://", "https://")),
         gateway_url=_url("DISCORD_GATEWAY_URL", text("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
         engine=_engine(text("QUOTEBOT_ENGINE")),
+        data_dir=default_data_dir(env),
+        database_url=_database_url(text("QUOTEBOT_DATABASE_URL")),
+        max_upload_mb=_number(
+            "QUOTEBOT_MAX_UPLOAD_MB", text("QUOTEBOT_MAX_UPLOAD_MB"), DEFAULT_MAX_UPLOAD_MB, 0.001, 500.0
+        ),
+        allow_private_urls=_flag("QUOTEBOT_ALLOW_PRIVATE_URLS", text("QUOTEBOT_ALLOW_PRIVATE_URLS")),
+        max_documents=int(
+            _number(
+                "QUOTEBOT_MAX_DOCUMENTS",
+                text("QUOTEBOT_MAX_DOCUMENTS"),
+                DEFAULT_MAX_DOCUMENTS,
+                1,
+                1_000_000,
+                whole=True,
+            )
+        ),
+        max_text_mb=_number(
+            "QUOTEBOT_MAX_TEXT_MB", text("QUOTEBOT_MAX_TEXT_MB"), DEFAULT_MAX_TEXT_MB, 0.001, 100_000.0
+        ),
     )
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _database_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        # Not echoed: a database URL may hold a password.
+        raise SettingsError("QUOTEBOT_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    return value
 
 
 def _engine(value: str | None) -> EngineChoice:

@@ -147,3 +147,46 @@ def test_secret_never_shows_the_token() -> None:
     assert TOKEN not in repr(settings)
     assert TOKEN not in str(settings.discord_token)
     assert TOKEN not in f"{settings.discord_token}"
+
+
+def test_knowledge_base_settings_have_defaults_and_are_read(tmp_path: Path) -> None:
+    defaults = load_settings({"XDG_DATA_HOME": str(tmp_path)})
+    assert defaults.data_dir == tmp_path / "quotebot"
+    assert defaults.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path / 'quotebot' / 'quotebot.db'}"
+    assert (defaults.max_upload_mb, defaults.max_documents, defaults.max_text_mb) == (8.0, 500, 100.0)
+    assert defaults.allow_private_urls is False
+    settings = load_settings(
+        {
+            "QUOTEBOT_DATA_DIR": "/srv/quotebot",
+            "QUOTEBOT_DATABASE_URL": "postgresql+asyncpg://qb:secret@db/qb",
+            "QUOTEBOT_MAX_UPLOAD_MB": "2",
+            "QUOTEBOT_MAX_DOCUMENTS": "10",
+            "QUOTEBOT_MAX_TEXT_MB": "1.5",
+            "QUOTEBOT_ALLOW_PRIVATE_URLS": "TRUE",
+        }
+    )
+    assert settings.data_dir == Path("/srv/quotebot")
+    assert settings.resolved_database_url == "postgresql+asyncpg://qb:secret@db/qb"
+    assert (settings.max_upload_mb, settings.max_documents, settings.max_text_mb) == (2.0, 10, 1.5)
+    assert settings.allow_private_urls is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("QUOTEBOT_MAX_UPLOAD_MB", "0"),
+        ("QUOTEBOT_MAX_DOCUMENTS", "many"),
+        ("QUOTEBOT_MAX_TEXT_MB", "-3"),
+        ("QUOTEBOT_ALLOW_PRIVATE_URLS", "maybe"),
+    ],
+)
+def test_bad_knowledge_base_settings_name_the_setting(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({name: value})
+    assert name in str(raised.value) and repr(value) in str(raised.value)
+
+
+def test_a_bad_database_url_is_refused_without_echoing_it() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"QUOTEBOT_DATABASE_URL": "mysql://root:hunter2@db/qb"})
+    assert "QUOTEBOT_DATABASE_URL" in str(raised.value) and "hunter2" not in str(raised.value)

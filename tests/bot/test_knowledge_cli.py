@@ -1,0 +1,115 @@
+"""`quotebot docs add|list|remove --server` and `quotebot ask --server`, on a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+FERRIES = "# Ferries\n\nThe harbour ferry leaves the north pier every twenty minutes.\n"
+QUESTION = "When does the harbour ferry leave the pier?"
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_corpus) -> Path:
+    """A data folder, an index folder and a shared corpus that knows nothing of ferries."""
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("QUOTEBOT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QUOTEBOT_CORPUS", str(make_corpus({"bakery.txt": "The baker sold sourdough loaves at dawn."})))
+    monkeypatch.delenv("QUOTEBOT_DATABASE_URL", raising=False)
+    document = tmp_path / "ferries.md"
+    document.write_text(FERRIES, encoding="utf-8")
+    return document
+
+
+def _json_answer(capsys: pytest.CaptureFixture[str], *arguments: str) -> dict[str, object]:
+    capsys.readouterr()
+    assert main(["ask", "--json", *arguments, QUESTION]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_servers_documents_answer_there_only_until_removed(shell: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["docs", "add", str(shell), "--server", "42"]) == 0
+    assert "added ferries.md (Ferries): 1 passage" in capsys.readouterr().out
+
+    in_server = _json_answer(capsys, "--server", "42")
+    assert in_server["found"] and in_server["passages"][0]["doc"] == "ferries.md"
+    elsewhere = _json_answer(capsys, "--server", "7")
+    assert all(passage["doc"] != "ferries.md" for passage in elsewhere["passages"])
+    assert all(passage["doc"] != "ferries.md" for passage in _json_answer(capsys)["passages"])
+
+    assert main(["docs", "list", "--server", "42", "--json"]) == 0
+    [listed] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (listed["name"], listed["title"], listed["passages"], listed["size"]) == (
+        "ferries.md",
+        "Ferries",
+        1,
+        len(FERRIES),
+    )
+    assert main(["docs", "list", "--server", "7"]) == 0
+    assert "no documents of its own" in capsys.readouterr().out
+
+    assert main(["docs", "remove", "ferries.md", "--server", "42"]) == 0
+    assert "removed ferries.md" in capsys.readouterr().out
+    after = _json_answer(capsys, "--server", "42")
+    assert all(passage["doc"] != "ferries.md" for passage in after["passages"])
+
+
+def test_adding_the_same_file_again_says_it_is_unchanged(shell: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["docs", "add", str(shell), "--server", "42"]) == 0
+    assert main(["docs", "add", str(shell), "--server", "42", "--title", "Boats"]) == 0
+    assert "unchanged: ferries.md (Boats)" in capsys.readouterr().out.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message", "code"),
+    [
+        (["docs", "add", "/no/such/file.md", "--server", "42"], "no such file", 1),
+        (["docs", "add", "http://127.0.0.1/", "--server", "42"], "loopback", 1),
+        (["docs", "add", "http://169.254.169.254/latest/meta-data", "--server", "42"], "refused", 1),
+        (["docs", "remove", "nothing.md", "--server", "42"], "no document named 'nothing.md'", 1),
+        (["docs", "list", "--server", "my-server"], "digits only", 2),
+    ],
+)
+def test_bad_requests_get_one_line_and_change_nothing(
+    shell: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str, code: int
+) -> None:
+    if code == 2:
+        with pytest.raises(SystemExit) as exited:
+            main(arguments)
+        assert exited.value.code == 2
+    else:
+        assert main(arguments) == code
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
+    assert main(["docs", "list", "--server", "42", "--json"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_an_unsupported_file_is_refused(shell: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tool = tmp_path / "tool.exe"
+    tool.write_bytes(b"MZ\x90\x00")
+    assert main(["docs", "add", str(tool), "--server", "42"]) == 1
+    assert "unsupported type" in capsys.readouterr().err
+
+
+def test_a_server_without_the_shared_corpus_or_documents_is_told_so(
+    shell: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.settings import load_settings
+    from knowledge.base import KnowledgeBase
+    from knowledge.database import open_database
+
+    async def leave_out_shared() -> None:
+        database = await open_database(load_settings().resolved_database_url)
+        await KnowledgeBase(database).set_shared_corpus(9, False)
+        await database.close()
+
+    asyncio.run(leave_out_shared())
+    assert main(["ask", "--server", "9", QUESTION]) == 1
+    assert "server 9 has no documents and doesn't use the shared corpus" in capsys.readouterr().err
