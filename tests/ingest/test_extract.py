@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
+from web_server import pdf_with_text
 
 from index.errors import QuotebotError
 from ingest.extract import ExtractionError, extract_document
@@ -35,31 +34,6 @@ the footpath on the eastern side would reopen next week once the railings are fi
 <a href="/privacy">Privacy policy</a></footer>
 </body></html>
 """
-
-
-def _pdf_with_text(text: str) -> bytes:
-    """A one-page PDF whose content stream draws the given text, written by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref_at = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at))
-    return out.getvalue()
 
 
 def test_plain_text_loses_control_characters() -> None:
@@ -138,7 +112,7 @@ def test_news_page_main_text_without_furniture() -> None:
 
 def test_pdf_text_is_extracted() -> None:
     """A real PDF's page text is read with pypdf."""
-    doc = extract_document(_pdf_with_text("Tides follow the moon"), filename="tides.pdf")
+    doc = extract_document(pdf_with_text("Tides follow the moon"), filename="tides.pdf")
     assert doc.kind == "pdf"
     assert "Tides follow the moon" in doc.text
 
