@@ -13,7 +13,7 @@ from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
 from index.ranking import ENGINE_CHOICES, EngineChoice
 from index.store import default_index_dir
-from knowledge.database import default_data_dir, default_database_url
+from knowledge.locations import default_data_dir, default_database_url
 
 
 def _bundled_corpus() -> Path:

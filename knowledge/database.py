@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,30 +11,15 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from index.errors import QuotebotError
+from knowledge.locations import DATABASE_FILE, default_data_dir, default_database_url
+
+__all__ = ["DATABASE_FILE", "Database", "DatabaseError", "default_data_dir", "default_database_url", "open_database"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DATABASE_FILE = "quotebot.db"
 
 
 class DatabaseError(QuotebotError):
     """The database can't be opened or migrated; the message says why, without any password."""
-
-
-def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`QUOTEBOT_DATA_DIR`, else `$XDG_DATA_HOME/quotebot`, else `~/.local/share/quotebot`.
-
-    Never the cache folder: what lives here (servers' documents) must not be lost to a cache clean-up.
-    """
-    env = os.environ if environ is None else environ
-    configured = env.get("QUOTEBOT_DATA_DIR", "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    xdg = env.get("XDG_DATA_HOME", "").strip()
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share") / "quotebot"
-
-
-def default_database_url(data_dir: Path) -> str:
-    return f"sqlite+aiosqlite:///{data_dir / DATABASE_FILE}"
 
 
 def shown_url(url: str) -> str:
