@@ -133,6 +133,10 @@ def _walk(root: Path) -> CorpusFiles:
                     if not target.is_relative_to(real_root):
                         walked.refused.append(_refused(doc_id, "a link to outside the corpus folder"))
                         continue
+                    if any(part.startswith(".") for part in target.relative_to(real_root).parts):
+                        # A link must not bring in what a hidden name keeps out, such as `env.txt -> .env`.
+                        walked.refused.append(_refused(doc_id, "a link to a hidden file or folder"))
+                        continue
                     if target.is_dir():
                         # A link to an enclosing folder would walk it again; a folder reached twice is walked once.
                         if not folder.resolve().is_relative_to(target) and target not in followed_links:

@@ -214,6 +214,18 @@ def test_env_files_are_never_indexed(make_corpus) -> None:
     assert [document.doc_id for document in load_corpus(corpus).documents] == ["a.txt"]
 
 
+def test_links_inside_the_corpus_to_hidden_files_are_refused(make_corpus) -> None:
+    """A link inside the corpus can't bring in what a hidden name keeps out: `env.txt -> .env` is refused, named."""
+    corpus = make_corpus({"a.txt": "Alpha.", ".env": "DISCORD_TOKEN=x", ".git/notes.txt": "Hidden notes."})
+    _link(corpus / ".env", corpus / "env.txt")
+    _link(corpus / ".git", corpus / "git")
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    warnings = " | ".join(load.warnings)
+    for name in ("env.txt", "git"):
+        assert f"{name}: a link to a hidden file or folder" in warnings
+
+
 def test_fifo_is_not_read(make_corpus) -> None:
     """A FIFO named like a document is not a regular file: it is left alone, and the build doesn't block on it."""
     corpus = make_corpus({"a.txt": "Alpha."})
