@@ -19,11 +19,15 @@ rather than hanging the run. It also measures the single article (cold
 start of `quotebot ask` in a new process against `python -c "import nltk,
 rank_bm25"`, and the in-process answer time), and the bot under load: the
 worst event-loop stall while the bot's `IndexService` reindexes the largest
-corpus and 50 questions at a time are asked.
+corpus and 50 questions at a time are asked. Last, the "hostile documents"
+table (`benchmarks/hostile.py`): build time of 1 MB of base64, 1 MB without
+sentence ends and 1 MB of prose, and the event-loop stalls while each builds
+in a thread.
 
     python benchmarks/speed.py [--sizes 1k,10k,100k,1m] [--skip-1m] [--output benchmarks/speed.md]
+    python benchmarks/speed.py --only hostile [--hostile-mb 1] [--hostile-repeat 5]
 
-The table is printed and written to `benchmarks/speed.md`.
+The table is printed and written to `benchmarks/speed.md` (`--only` prints only).
 """
 
 from __future__ import annotations
@@ -292,6 +296,14 @@ def child_load(corpus: Path, index_dir: Path, size: int) -> dict[str, Any]:
         shutil.rmtree(rebuild_dir, ignore_errors=True)
 
 
+def child_hostile(size: int, repeat: int) -> dict[str, Any]:
+    from benchmarks.hostile import measure_builds, measure_stalls
+    from index.passage_index import Analyzer
+
+    analyzer = Analyzer()
+    return {"builds": measure_builds(size, repeat, analyzer), "stalls": measure_stalls(size, analyzer)}
+
+
 def run_child(arguments: argparse.Namespace) -> int:
     corpus = Path(arguments.corpus) if arguments.corpus else Path()
     index_dir = Path(arguments.index_dir) if arguments.index_dir else Path()
@@ -310,6 +322,8 @@ def run_child(arguments: argparse.Namespace) -> int:
         result = child_article()
     elif mode == "load":
         result = child_load(corpus, index_dir, arguments.size)
+    elif mode == "hostile":
+        result = child_hostile(arguments.size, arguments.hostile_repeat)
     else:
         raise SystemExit(f"unknown child mode {mode}")
     print("RESULT " + json.dumps(result))
@@ -587,7 +601,37 @@ def _targets(rows: list[Row], article: dict[str, Any] | None, load: Outcome | No
     return lines
 
 
+def measure_hostile(arguments: argparse.Namespace) -> tuple[Outcome, list[str]]:
+    """The hostile-documents tables (`benchmarks/hostile.py`), measured in a fresh process."""
+    from benchmarks.hostile import build_table, stall_table
+
+    outcome = spawn(
+        "hostile",
+        timeout=arguments.timeout_minutes * 60,
+        size=int(arguments.hostile_mb * 1_000_000),
+        hostile_repeat=arguments.hostile_repeat,
+    )
+    if outcome.result is None:
+        return outcome, [f"Hostile documents: {outcome.reason}.", ""]
+    lines = [
+        "Hostile documents (`benchmarks/hostile.py`): one Markdown file each; build is read, split, tokenize, index.",
+        "",
+        *build_table(outcome.result["builds"], arguments.hostile_mb, arguments.hostile_repeat),
+        "",
+        "Event-loop stalls while each builds in a thread (`asyncio.to_thread`), a ticker sleeping "
+        "1 ms at a time; a stall is how late a tick woke:",
+        "",
+        *stall_table(outcome.result["stalls"], arguments.hostile_mb),
+        "",
+    ]
+    return outcome, lines
+
+
 def run_parent(arguments: argparse.Namespace) -> int:
+    if arguments.only == "hostile":
+        _, lines = measure_hostile(arguments)
+        print("\n".join(lines))
+        return 0
     labels = [label.strip().lower() for label in arguments.sizes.split(",") if label.strip()]
     unknown = [label for label in labels if label not in SIZES]
     if unknown:
@@ -622,7 +666,9 @@ def run_parent(arguments: argparse.Namespace) -> int:
             )
     for label in labels:
         shutil.rmtree(work / f"index-{label}-auto", ignore_errors=True)
+    hostile = [] if arguments.skip_hostile else measure_hostile(arguments)[1]
     lines = _report(arguments, rows, article, load, time.time() - started)
+    lines += ["", *hostile]
     text = "\n".join(lines) + "\n"
     print(text)
     if arguments.output:
@@ -700,6 +746,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peer-memory-gb", type=float, default=12.0, help="address-space cap of peer processes")
     parser.add_argument("--skip-article", action="store_true", help="leave out the single-article measurements")
     parser.add_argument("--skip-load", action="store_true", help="leave out the bot-under-load probe")
+    parser.add_argument("--skip-hostile", action="store_true", help="leave out the hostile-documents tables")
+    parser.add_argument("--only", choices=["hostile"], help="run only this table and print it (speed.md is kept)")
+    parser.add_argument("--hostile-mb", type=float, default=1.0, help="size of each hostile document")
+    parser.add_argument("--hostile-repeat", type=int, default=5, help="builds per hostile document (median)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", help=argparse.SUPPRESS)
