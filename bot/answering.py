@@ -20,7 +20,9 @@ def check_cooldown(cooldown: UserCooldown, user_id: int) -> None:
         raise OnCooldown(retry_after)
 
 
-async def answer_question(service: IndexService, question: str, asker_id: int) -> tuple[Reply, MorePassagesView | None]:
-    """The first page of the answer, and a paging view for the asker when there is more than one passage."""
-    answer: Answer = await service.ask(question)
+async def answer_question(
+    service: IndexService, question: str, asker_id: int, guild_id: int | None = None
+) -> tuple[Reply, MorePassagesView | None]:
+    """The first page of the answer (from the server's index), and a paging view for the asker when there is more."""
+    answer: Answer = await service.ask(question, guild_id)
     return answer_reply(answer), paging_view(answer, asker_id)

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 import aiohttp
@@ -22,6 +22,7 @@ from discord.ext import commands
 from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path, sync_target
 from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
+from bot.guild_indexes import GuildIndexes
 from bot.index_service import IndexService, corpus_rebuild
 from bot.interaction_errors import QuotebotTree
 from bot.log_redaction import redact_discord_logs
@@ -29,6 +30,8 @@ from bot.settings import Secret, Settings
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
 from index.store import open_index
+from knowledge.base import KnowledgeBase, KnowledgeLimits
+from knowledge.database import Database, DatabaseError, open_database
 
 log = logging.getLogger("bot.client")
 
@@ -39,6 +42,7 @@ EXTENSIONS = (
     "bot.cogs.help",
     "bot.cogs.reindex",
     "bot.cogs.mentions",
+    "bot.cogs.docs",
 )
 
 SETUP_HINT = (
@@ -96,6 +100,9 @@ class Quotebot(commands.Bot):
         self._index_service = index_service
         self._owns_index_service = index_service is None
         self.sync_result: SyncResult | None = None
+        self.guild_indexes: GuildIndexes | None = None
+        """None when the knowledge-base database couldn't be opened: the shared corpus still answers."""
+        self._database: Database | None = None
         self.failed_extensions: list[str] = []
 
     @property
@@ -107,6 +114,7 @@ class Quotebot(commands.Bot):
     async def setup_hook(self) -> None:
         if self._index_service is None:
             self._index_service = await asyncio.to_thread(open_service, self.settings, self.analyzer)
+        await self._open_knowledge_bases()
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -122,8 +130,30 @@ class Quotebot(commands.Bot):
             # The commands synced earlier still work; serving beats refusing to start.
             log.error("couldn't sync the commands (%s %s): %s", error.status, error.code, error.text)
 
+    async def _open_knowledge_bases(self) -> None:
+        settings = self.settings
+        try:
+            self._database = await open_database(settings.resolved_database_url)
+        except DatabaseError as error:
+            log.error("the servers' knowledge bases are off: %s", error)
+            return
+        limits = KnowledgeLimits(
+            max_documents=settings.max_documents, max_text_bytes=int(settings.max_text_mb * 1024 * 1024)
+        )
+        self.guild_indexes = GuildIndexes(
+            KnowledgeBase(self._database, limits),
+            corpus=settings.corpus,
+            index_dir=settings.index_dir,
+            max_file_mb=settings.max_file_mb,
+            analyzer=self.analyzer,
+        )
+        self.index_service.guild_indexes = self.guild_indexes
+
     async def close(self) -> None:
         await super().close()
+        database, self._database = self._database, None
+        if database is not None:
+            await database.close()
         if self._owns_index_service and self._index_service is not None:
             self._index_service.close()
 
@@ -207,9 +237,12 @@ def configure_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-@contextlib.contextmanager
-def _stop_on_signals(bot: Quotebot) -> Iterator[None]:
-    """SIGINT and SIGTERM close the bot: the gateway and HTTP session shut down, then `connect` returns."""
+@contextlib.asynccontextmanager
+async def _stop_on_signals(bot: Quotebot) -> AsyncIterator[None]:
+    """SIGINT and SIGTERM close the bot: the gateway and HTTP session shut down, then `connect` returns.
+
+    On the way out it waits for that close to finish, so the database isn't left half closed when the loop ends.
+    """
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
     closing: set[asyncio.Task[None]] = set()
@@ -231,6 +264,8 @@ def _stop_on_signals(bot: Quotebot) -> Iterator[None]:
     finally:
         for received in installed:
             loop.remove_signal_handler(received)
+        if closing:
+            await asyncio.gather(*closing, return_exceptions=True)
 
 
 def token_error(token: Secret | None) -> str | None:
@@ -296,7 +331,7 @@ async def serve(
                 if result is not None:
                     print(f"quotebot: synced {result.command_count} commands ({result.target})")
                 return 0
-            with _stop_on_signals(bot) if handle_signals else contextlib.nullcontext():
+            async with _stop_on_signals(bot) if handle_signals else contextlib.nullcontext():
                 await bot.connect()
         except Exception as error:
             message = startup_failure(error)
@@ -315,6 +350,8 @@ def run_bot(settings: Settings, force_sync: bool = False, exit_after_sync: bool 
         print(problem, file=sys.stderr)
         return 2
     discord.utils.setup_logging(level=logging.INFO)
+    # Alembic narrates every start ("setup plugin ...", "Context impl SQLiteImpl"); only its problems matter here.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return asyncio.run(serve(settings, force_sync=force_sync, exit_after_sync=exit_after_sync))
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.guild_indexes import GuildIndexes
 from index.answers import DEFAULT_MIN_CONFIDENCE, DEFAULT_TOP_K, Answer
 from index.documents import DEFAULT_MAX_FILE_MB
 from index.errors import QuotebotError
@@ -128,6 +129,8 @@ class IndexService:
         self.min_confidence = min_confidence
         self._running: asyncio.Future[ReindexReport] | None = None
         self._questions = ThreadPoolExecutor(QUESTION_THREADS, thread_name_prefix="quotebot-question")
+        self.guild_indexes: GuildIndexes | None = None
+        """Set when the servers' knowledge bases are available: then a server is answered from its own index."""
 
     @property
     def index(self) -> PassageIndex:
@@ -138,16 +141,23 @@ class IndexService:
     def reindexing(self) -> bool:
         return self._running is not None
 
-    async def ask(self, question: str) -> Answer:
+    async def ask(self, question: str, guild_id: int | None = None) -> Answer:
         """Answer from the index current at the time of asking, scored in the question thread.
 
+        In a server with documents of its own, that is the server's index (shared corpus included).
         Raises `QuestionError` for an empty or too long question.
         """
-        index = self._index
+        index = await self.index_for(guild_id)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._questions, functools.partial(index.ask, question, self.top_k, self.min_confidence)
         )
+
+    async def index_for(self, guild_id: int | None) -> PassageIndex:
+        """The index that answers in `guild_id` (the shared one in DMs or without knowledge bases)."""
+        if guild_id is None or self.guild_indexes is None:
+            return self._index
+        return await self.guild_indexes.index_for(guild_id, self._index)
 
     def close(self) -> None:
         """Stop the question thread once the questions already asked are answered."""

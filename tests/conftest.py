@@ -23,6 +23,12 @@ SHARED_NLTK_DATA = REPO_ROOT.parent / "shared" / "nltk_data"
 _SETTING_VARIABLES = (
     "DISCORD_TOKEN",
     "QUOTEBOT_CORPUS",
+    "QUOTEBOT_DATA_DIR",
+    "QUOTEBOT_DATABASE_URL",
+    "QUOTEBOT_ALLOW_PRIVATE_URLS",
+    "QUOTEBOT_MAX_UPLOAD_MB",
+    "QUOTEBOT_MAX_DOCUMENTS",
+    "QUOTEBOT_MAX_TEXT_MB",
     "QUOTEBOT_DEV_GUILD_ID",
     "QUOTEBOT_MODERATOR_ROLE_IDS",
     "QUOTEBOT_TOP_K",
@@ -39,11 +45,13 @@ CorpusFactory = Callable[..., Path]
 
 @pytest.fixture(autouse=True)
 def isolated_index_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test saves indexes under a tmp folder, never in ~/.cache, with no settings from outside."""
+    """Every test keeps indexes and data under a tmp folder, never in ~/.cache or ~/.local, with no outside settings."""
     base = tmp_path_factory.mktemp("quotebot-home")
     index_dir = base / "index"
     monkeypatch.setenv("QUOTEBOT_INDEX_DIR", str(index_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    # Knowledge bases too: never the user's ~/.local/share.
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     for name in _SETTING_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     return index_dir

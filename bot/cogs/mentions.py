@@ -91,7 +91,9 @@ class Mentions(commands.Cog):
             await self._reply(message, notice_reply("Sorry", str(error)))
             return
         try:
-            reply, view = await answer_question(self.service, question, message.author.id)
+            reply, view = await answer_question(
+                self.service, question, message.author.id, message.guild.id if message.guild else None
+            )
         except QuotebotError as error:
             await self._reply(message, notice_reply("Sorry", str(error)))
             return

@@ -62,6 +62,7 @@ def environment(server: FakeDiscord, corpus: Path, index_dir: Path, **extra: str
         "DISCORD_GATEWAY_URL": server.gateway_url,
         "QUOTEBOT_CORPUS": str(corpus),
         "QUOTEBOT_INDEX_DIR": str(index_dir),
+        "QUOTEBOT_DATA_DIR": str(index_dir.parent / "data"),
         "QUOTEBOT_COOLDOWN_SECONDS": "0",
         "QUOTEBOT_MIN_CONFIDENCE": "0.3",
         **extra,
@@ -145,6 +146,7 @@ async def test_ask_with_an_answer_and_with_none(server: FakeDiscord, corpus: Pat
             "sources",
             "help",
             "reindex",
+            "docs",
             "Ask quotebot",
         }
         message = await ask(server, "How many ships did the lighthouse keeper count in the harbour?")
@@ -445,7 +447,7 @@ async def test_quotebot_sync_and_a_stop_signal_in_a_real_process(
     )
     out, err = await asyncio.wait_for(sync.communicate(), 60)
     assert sync.returncode == 0, err.decode()
-    assert b"synced 6 commands (global)" in out
+    assert b"synced 7 commands (global)" in out
     assert len(server.requests_for("put_global_commands")) == 1
     assert server.gateway_connections == []  # sync only: no gateway session
     assert server.token.encode() not in out + err
