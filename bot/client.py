@@ -146,6 +146,7 @@ class Quotebot(commands.Bot):
             index_dir=settings.index_dir,
             max_file_mb=settings.max_file_mb,
             analyzer=self.analyzer,
+            forbidden_texts=forbidden_texts(settings),
         )
         self.index_service.guild_indexes = self.guild_indexes
 
@@ -200,12 +201,17 @@ def unknown_moderator_roles(role_ids: Iterable[int], guilds: Iterable[discord.Gu
     return sorted(set(role_ids) - known)
 
 
+def forbidden_texts(settings: Settings) -> tuple[str, ...]:
+    """What no indexed document may hold: the bot's own token."""
+    return (settings.discord_token.reveal(),) if settings.discord_token is not None else ()
+
+
 def open_service(settings: Settings, analyzer: Analyzer | None = None) -> IndexService:
     """Open (or build) the persisted index of the configured corpus. Raises QuotebotError if it can't.
 
     No document that holds the bot's own token is ever indexed, whatever put it in the corpus.
     """
-    forbidden = (settings.discord_token.reveal(),) if settings.discord_token is not None else ()
+    forbidden = forbidden_texts(settings)
     opened = open_index(
         settings.corpus,
         settings.index_dir,

@@ -1,6 +1,7 @@
 """Each server's index: its knowledge-base documents plus the shared corpus, built off the event loop.
 
-No discord import. A server without documents of its own is answered from the shared index itself. A
+No discord import. A server without documents of its own is answered from the shared index itself, even
+when it chose to leave the shared corpus out: that choice only applies beside documents of its own. A
 server's index is built the first time it is asked, and again after its documents change; until the new
 one is complete, questions get the old one. A build that fails keeps the old one too.
 """
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.documents import Document, load_corpus
+from index.documents import Document, holds_any, load_corpus
 from index.errors import QuotebotError
 from index.passage_index import Analyzer, PassageIndex
 from knowledge.base import KnowledgeBase
@@ -39,12 +41,14 @@ class GuildIndexes:
         index_dir: Path,
         max_file_mb: float,
         analyzer: Analyzer | None = None,
+        forbidden_texts: Sequence[str] = (),
     ) -> None:
         self.knowledge = knowledge
         self.corpus = corpus
         self.index_dir = index_dir
         self.max_file_mb = max_file_mb
         self.analyzer = analyzer
+        self.forbidden_texts = tuple(text for text in forbidden_texts if text)
         self._cached: dict[int, _Cached] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -80,13 +84,22 @@ class GuildIndexes:
 
     async def _build(self, guild_id: int, shared: PassageIndex) -> PassageIndex:
         documents = await self.knowledge.documents(guild_id)
+        if not documents:
+            return shared  # leaving the shared corpus out only means something beside documents of one's own
         uses_shared = await self.knowledge.uses_shared_corpus(guild_id)
-        if not documents and uses_shared:
-            return shared
         return await asyncio.to_thread(self._build_blocking, guild_id, documents, uses_shared)
 
     def _build_blocking(self, guild_id: int, documents: list[Document], uses_shared: bool) -> PassageIndex:
-        shared_documents = load_corpus(self.corpus, self.max_file_mb).documents if uses_shared else []
+        shared_documents = (
+            load_corpus(self.corpus, self.max_file_mb, forbidden_texts=self.forbidden_texts).documents
+            if uses_shared
+            else []
+        )
+        kept = [document for document in documents if not holds_any(document.text, self.forbidden_texts)]
+        if len(kept) < len(documents):
+            # The last guard, as for the shared corpus: nothing that holds the bot's token is ever quoted.
+            log.warning("server %d: a document holds a secret (the bot's token), so it is never indexed", guild_id)
+        documents = kept
         return build_guild_index(
             shared_documents, documents, guild_id=guild_id, index_dir=self.index_dir, analyzer=self.analyzer
         )

@@ -44,7 +44,11 @@ def add_docs_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     listing.add_argument("--json", action="store_true", help="print one JSON object per document")
     remove = actions.add_parser("remove", help="remove a document by name (see `docs list`)")
     remove.add_argument("name")
-    for action, handler in ((add, _docs_add), (listing, _docs_list), (remove, _docs_remove)):
+    shared = actions.add_parser(
+        "shared", help="whether the server is also answered from the shared corpus (show it, or set it on or off)"
+    )
+    shared.add_argument("choice", nargs="?", choices=("on", "off"), help="on (the default) or off")
+    for action, handler in ((add, _docs_add), (listing, _docs_list), (remove, _docs_remove), (shared, _docs_shared)):
         action.add_argument("--server", type=server_id, required=True, help="the server's (guild's) Discord id")
         action.set_defaults(handler=handler)
 
@@ -163,15 +167,39 @@ def _docs_remove(arguments: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def shared_corpus_state(include: bool, own_documents: int) -> str:
+    """What `docs shared` and `/docs shared` say about the choice."""
+    if include:
+        return "the shared corpus answers in this server, beside its own documents"
+    if own_documents == 0:
+        return (
+            "the shared corpus is left out, but the server has no documents of its own yet: "
+            "until it has, it is answered from the shared corpus"
+        )
+    return "the shared corpus is left out: the server is answered from its own documents only"
+
+
+def _docs_shared(arguments: argparse.Namespace, settings: Settings) -> int:
+    choice: str | None = arguments.choice
+
+    async def apply(kb: KnowledgeBase) -> tuple[bool, int]:
+        if choice is not None:
+            await kb.set_shared_corpus(arguments.server, choice == "on")
+        return await kb.uses_shared_corpus(arguments.server), len(await kb.names(arguments.server))
+
+    include, own = _with_knowledge_base(settings, apply)
+    print(f"server {arguments.server}: {shared_corpus_state(include, own)}")
+    return 0
+
+
 def open_server_index(server: int, settings: Settings, corpus: Path, index_dir: Path) -> PassageIndex:
-    """The index a server's members are answered from: the server's documents, plus the shared corpus if it uses it."""
+    """The index a server's members are answered from: its documents, plus the shared corpus unless it left it out."""
     from knowledge.guild_index import build_guild_index
 
     async def read(kb: KnowledgeBase) -> tuple[list[Document], bool]:
         return await kb.documents(server), await kb.uses_shared_corpus(server)
 
     guild_documents, uses_shared = _with_knowledge_base(settings, read)
-    shared = load_corpus(corpus, settings.max_file_mb).documents if uses_shared else []
-    if not shared and not guild_documents:
-        raise CorpusError(f"server {server} has no documents and doesn't use the shared corpus")
+    # As in the bot: leaving the shared corpus out only applies beside documents of the server's own.
+    shared = load_corpus(corpus, settings.max_file_mb).documents if uses_shared or not guild_documents else []
     return build_guild_index(shared, guild_documents, guild_id=server, index_dir=index_dir)

@@ -14,7 +14,8 @@ at a sentence boundary, else between words, and ends with a visible mark.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import urllib.parse
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,7 @@ from bot.wording import counted, moment
 from index.answers import Answer, RankedPassage
 from index.passage_index import DocumentInfo, PassageIndex
 from index.passages import Passage
+from index.sections import PATH_SEPARATOR as SECTION_SEPARATOR
 
 # Discord's embed limits, in characters.
 TITLE_LIMIT = 256
@@ -162,9 +164,38 @@ def plain(text: str) -> str:
 
 
 def source_line(ranked: RankedPassage) -> str:
-    """ "Title (doc.md), passage n of m"."""
+    """ "Title › Section (doc.md), passage n of m", the section being the passage's Markdown heading path."""
     passage = ranked.passage
-    return f"{ranked.title} ({passage.doc_id}), passage {passage.ordinal} of {ranked.passage_total}"
+    where = ranked.title
+    section = ranked.section
+    # A page's first heading is usually its title: "Title › Title › Install" says it twice.
+    head, _, rest = section.partition(SECTION_SEPARATOR)
+    if head.strip().casefold() == ranked.title.strip().casefold():
+        section = rest
+    if section.strip():
+        where += SECTION_SEPARATOR + section.strip()
+    return f"{where} ({passage.doc_id}), passage {passage.ordinal} of {ranked.passage_total}"
+
+
+def source_field(ranked: RankedPassage) -> ReplyField:
+    """The "Source" field: the source line, and the web page it came from as a link."""
+    value = clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)
+    link = linkable_url(ranked.source_url)
+    if link is not None and len(value) + 1 + len(link) <= FIELD_VALUE_LIMIT:
+        value += "\n" + link
+    return ReplyField("Source", value)
+
+
+def linkable_url(url: str | None) -> str | None:
+    """An http(s) URL Discord shows as a link and never as Markdown, or None for anything else."""
+    if not url or not url.lower().startswith(("http://", "https://")) or len(url) > 1000:
+        return None
+    # What Markdown or Discord's link parser would read as markup is percent-encoded: still the same page.
+    quoted = urllib.parse.quote(url, safe=_LINK_SAFE)
+    return quoted.replace("_", "%5F").replace("~", "%7E")
+
+
+_LINK_SAFE = ":/?#@!$&+,;=%"
 
 
 def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> str:
@@ -223,7 +254,7 @@ def answer_reply(answer: Answer, page: int = 0) -> Reply:
         message = NO_TERMS if answer.verdict == "no-terms" else NOT_FOUND
         fields: tuple[ReplyField, ...] = ()
         if answer.hint is not None:
-            fields = (ReplyField("Source", clip_escaped(source_line(answer.hint), FIELD_VALUE_LIMIT)),)
+            fields = (source_field(answer.hint),)
             message += "\n\nThe closest passage I have:\n"
             room = description_room(title, fields, footer) - len(message)
             message += passage_with_bold_quote(answer.hint, room)
@@ -233,7 +264,7 @@ def answer_reply(answer: Answer, page: int = 0) -> Reply:
     total = len(answer.passages)
     title = "Best answer" if page == 0 else f"Also relevant ({page + 1} of {total})"
     footer += f" · confidence {answer.confidence:.0%}"
-    fields = (ReplyField("Source", clip_escaped(source_line(ranked), FIELD_VALUE_LIMIT)),)
+    fields = (source_field(ranked),)
     buttons = (MORE_PASSAGES,) if page + 1 < total else ()
     searched = f"{answer.searched_for}\n\n" if answer.searched_for else ""  # "Searched for **Blinken**"
     description = searched + passage_with_bold_quote(ranked, description_room(title, fields, footer) - len(searched))
@@ -269,19 +300,38 @@ def ordinal_of(passage: Passage, document: DocumentInfo) -> str:
     return f"passage {passage.ordinal} of {document.passage_count}"
 
 
-def sources_reply(index: PassageIndex) -> Reply:
-    """The indexed documents, their passage counts and the time of the last refresh."""
-    lines = [
-        f"• **{clip_escaped(document.title, 200)}** ({clip_escaped(document.doc_id, 200)}): "
-        f"{counted(document.passage_count, 'passage')}"
-        for document in index.documents.values()
-    ]
+def sources_reply(index: PassageIndex, own_doc_ids: Collection[str] | None = None) -> Reply:
+    """The indexed documents, their passage counts and the time of the last refresh.
+
+    With `own_doc_ids` (in a server with documents of its own), the server's documents and the shared corpus
+    are listed apart.
+    """
+
+    def line(document: DocumentInfo) -> str:
+        return (
+            f"• **{clip_escaped(document.title, 200)}** ({clip_escaped(document.doc_id, 200)}): "
+            f"{counted(document.passage_count, 'passage')}"
+        )
+
+    documents = list(index.documents.values())
+    if own_doc_ids is None:
+        description = clip_lines([line(d) for d in documents], DESCRIPTION_LIMIT, "… and {count} more documents")
+    else:
+        own = [line(d) for d in documents if d.doc_id in own_doc_ids]
+        shared = [line(d) for d in documents if d.doc_id not in own_doc_ids]
+        room = DESCRIPTION_LIMIT // 2 - 40
+        description = (
+            "**This server's documents**\n"
+            + (clip_lines(own, room, "… and {count} more documents") if own else "none yet (`/docs add`)")
+            + "\n\n**Shared corpus**\n"
+            + (clip_lines(shared, room, "… and {count} more documents") if shared else "not used in this server")
+        )
     refreshed = moment(index.built_at)
     when = "unknown" if refreshed is None else f"<t:{int(index.built_at)}:f> ({refreshed:%Y-%m-%d %H:%M} UTC)"
     return fit(
         Reply(
             f"{counted(len(index.documents), 'document')}, {counted(len(index.passages), 'passage')}",
-            clip_lines(lines, DESCRIPTION_LIMIT, "… and {count} more documents"),
+            description,
             (ReplyField("Last refresh", when),),
             tone="info",
         )
@@ -306,7 +356,8 @@ def help_reply(cooldown_seconds: float = 0.0) -> Reply:
         "• `/passage document: number:`: one passage in full\n"
         "• **More passages** under an answer shows the next best ones (only for whoever asked)\n\n"
         "**Moderators**\n"
-        "• `/reindex`: re-read the documents without restarting me" + cooldown,
+        "• `/reindex`: re-read the documents without restarting me\n"
+        "• `/docs add`, `/docs remove`, `/docs list`: this server's own documents (a file or a web page)" + cooldown,
         tone="info",
     )
 

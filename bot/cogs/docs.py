@@ -16,7 +16,7 @@ from bot.cogs.reindex import member_may_reindex
 from bot.embeds import NO_MENTIONS
 from bot.guild_indexes import GuildIndexes
 from bot.index_service import IndexService
-from bot.knowledge_cli import MEGABYTE, describe_outcome
+from bot.knowledge_cli import MEGABYTE, describe_outcome, shared_corpus_state
 from bot.wording import counted
 from index.errors import QuotebotError
 from knowledge.base import AddOutcome
@@ -138,6 +138,31 @@ class Docs(commands.GroupCog, group_name="docs"):
         names = await self.guild_indexes.knowledge.names(interaction.guild_id)
         wanted = current.casefold()
         return [app_commands.Choice(name=name[:100], value=name) for name in names if wanted in name.casefold()][:25]
+
+    @app_commands.command(name="shared")
+    @app_commands.describe(include="Answer from the shared corpus too (leave it empty to see the current choice)")
+    async def shared(self, interaction: discord.Interaction, include: bool | None = None) -> None:
+        """Whether this server is also answered from the shared corpus (moderators)."""
+        assert interaction.guild_id is not None
+        knowledge = self.guild_indexes.knowledge
+        if include is None:
+            state = await knowledge.uses_shared_corpus(interaction.guild_id)
+            own = len(await knowledge.names(interaction.guild_id))
+            await interaction.response.send_message(
+                shared_corpus_state(state, own).capitalize() + ".", ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        started = time.perf_counter()
+        await knowledge.set_shared_corpus(interaction.guild_id, include)
+        index = await self.guild_indexes.rebuild(interaction.guild_id, self.service.index)
+        own = len(await knowledge.names(interaction.guild_id))
+        seconds = time.perf_counter() - started
+        await self._say(
+            interaction,
+            f"{shared_corpus_state(include, own).capitalize()}: "
+            f"{counted(len(index.passages), 'passage')} to answer from, {seconds:.1f} s",
+        )
 
     @app_commands.command(name="list")
     async def list_documents(self, interaction: discord.Interaction) -> None:

@@ -82,7 +82,7 @@ class Passages(commands.Cog):
         private: bool = False,
     ) -> None:
         """Show one passage of a document in full."""
-        index = self.service.index
+        index = await self.service.index_for(interaction.guild_id)
         info = find_document(index, document)
         if info is None:
             raise QuotebotError(
@@ -97,9 +97,8 @@ class Passages(commands.Cog):
     async def document_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=name, value=value) for name, value in document_choices(self.service.index, current)
-        ]
+        index = await self.service.index_for(interaction.guild_id)  # never another server's documents
+        return [app_commands.Choice(name=name, value=value) for name, value in document_choices(index, current)]
 
 
 async def setup(bot: Quotebot) -> None:

@@ -96,20 +96,28 @@ def test_an_unsupported_file_is_refused(shell: Path, tmp_path: Path, capsys: pyt
     assert "unsupported type" in capsys.readouterr().err
 
 
-def test_a_server_without_the_shared_corpus_or_documents_is_told_so(
+def test_leaving_the_shared_corpus_out_answers_from_the_servers_documents_only(
     shell: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import asyncio
+    """`docs shared off` drops the shared corpus beside the server's documents; with none, the shared one answers."""
+    assert main(["docs", "shared", "--server", "9"]) == 0
+    assert "the shared corpus answers in this server" in capsys.readouterr().out
+    assert main(["docs", "shared", "off", "--server", "9"]) == 0
+    assert "has no documents of its own yet" in capsys.readouterr().out
+    bakery = "What did the baker sell at dawn?"
+    capsys.readouterr()
+    assert main(["ask", "--json", "--server", "9", bakery]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"][0]["doc"] == "bakery.txt"
 
-    from bot.settings import load_settings
-    from knowledge.base import KnowledgeBase
-    from knowledge.database import open_database
+    assert main(["docs", "add", str(shell), "--server", "9"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--json", "--server", "9", bakery]) == 0
+    docs = {passage["doc"] for passage in json.loads(capsys.readouterr().out)["passages"]}
+    assert docs <= {"ferries.md"}
+    assert main(["docs", "shared", "--server", "9"]) == 0
+    assert "from its own documents only" in capsys.readouterr().out
 
-    async def leave_out_shared() -> None:
-        database = await open_database(load_settings().resolved_database_url)
-        await KnowledgeBase(database).set_shared_corpus(9, False)
-        await database.close()
-
-    asyncio.run(leave_out_shared())
-    assert main(["ask", "--server", "9", QUESTION]) == 1
-    assert "server 9 has no documents and doesn't use the shared corpus" in capsys.readouterr().err
+    assert main(["docs", "shared", "on", "--server", "9"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--json", "--server", "9", bakery]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"][0]["doc"] == "bakery.txt"
