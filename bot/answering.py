@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import discord
+
+from bot.buttons import answer_view
 from bot.checks import OnCooldown
 from bot.cooldown import UserCooldown
 from bot.index_service import IndexService
 from bot.questions import validate_question
 from bot.replies import Reply, answer_reply
-from bot.views import MorePassagesView, paging_view
 from index.answers import Answer
 
 __all__ = ["answer_question", "check_cooldown", "validate_question"]
@@ -22,7 +24,7 @@ def check_cooldown(cooldown: UserCooldown, user_id: int) -> None:
 
 async def answer_question(
     service: IndexService, question: str, asker_id: int, guild_id: int | None = None
-) -> tuple[Reply, MorePassagesView | None]:
-    """The first page of the answer (from the server's index), and a paging view for the asker when there is more."""
+) -> tuple[Reply, discord.ui.View | None]:
+    """The first page of the answer (from the server's index), and its buttons."""
     answer: Answer = await service.ask(question, guild_id)
-    return answer_reply(answer), paging_view(answer, asker_id)
+    return answer_reply(answer), answer_view(answer, asker_id)

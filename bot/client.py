@@ -19,6 +19,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.buttons import ANSWER_BUTTONS, AnswerRecords
 from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path, sync_target
 from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
@@ -27,6 +28,7 @@ from bot.index_service import IndexService, corpus_rebuild
 from bot.interaction_errors import QuotebotTree
 from bot.log_redaction import redact_discord_logs
 from bot.settings import Secret, Settings
+from index.answers import Answer
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
 from index.store import open_index
@@ -103,6 +105,7 @@ class Quotebot(commands.Bot):
         self.guild_indexes: GuildIndexes | None = None
         """None when the knowledge-base database couldn't be opened: the shared corpus still answers."""
         self._database: Database | None = None
+        self._answer_records: AnswerRecords | None = None
         self.failed_extensions: list[str] = []
 
     @property
@@ -112,6 +115,8 @@ class Quotebot(commands.Bot):
         return self._index_service
 
     async def setup_hook(self) -> None:
+        # Answers' buttons are matched by their custom_id, so those sent before a restart still work.
+        self.add_dynamic_items(*ANSWER_BUTTONS)
         if self._index_service is None:
             self._index_service = await asyncio.to_thread(open_service, self.settings, self.analyzer)
         await self._open_knowledge_bases()
@@ -129,6 +134,15 @@ class Quotebot(commands.Bot):
                 raise  # `quotebot sync` exists to sync: say it failed
             # The commands synced earlier still work; serving beats refusing to start.
             log.error("couldn't sync the commands (%s %s): %s", error.status, error.code, error.text)
+
+    @property
+    def answer_records(self) -> AnswerRecords | None:
+        """The answer log the buttons read and vote in; None when questions aren't logged."""
+        return self._answer_records
+
+    async def answer_again(self, question: str, guild_id: int | None) -> Answer:
+        """A question asked again for a button pressed under its answer (maybe after a restart)."""
+        return await self.index_service.ask(question, guild_id)
 
     async def _open_knowledge_bases(self) -> None:
         settings = self.settings

@@ -37,6 +37,8 @@ MAX_FIELDS = 25
 MESSAGE_LIMIT = 2000
 
 CUT_MARK = " [… cut]"
+QUESTION_FOOTER = "Question: "
+"""How an answer's footer starts; the buttons read the question back from it."""
 MORE_PASSAGES = "More passages"
 
 NOT_FOUND = "I couldn't find an answer to that in the documents."
@@ -248,7 +250,7 @@ def _quote_block(text: str, quote_start: int, quote_end: int) -> str:
 
 def answer_reply(answer: Answer, page: int = 0) -> Reply:
     """Page `page` (0 = best) of an answer, or the honest "not found" with the closest passage as a hint."""
-    footer = f"Question: {plain(answer.question)}"
+    footer = QUESTION_FOOTER + plain(answer.question)
     if not answer.found:
         title = "No answer in the documents"
         message = NO_TERMS if answer.verdict == "no-terms" else NOT_FOUND

@@ -27,9 +27,7 @@ async def reply_with_answer(
     """Defer (scoring may take a moment), answer off the event loop, then send the first page."""
     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     reply, view = await answer_question(service, question, interaction.user.id, interaction.guild_id)
-    message = await send_reply(interaction, reply, ephemeral=ephemeral, view=view)
-    if view is not None:
-        view.message = message
+    await send_reply(interaction, reply, ephemeral=ephemeral, view=view)
 
 
 class Ask(commands.Cog):

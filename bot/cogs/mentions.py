@@ -101,9 +101,7 @@ class Mentions(commands.Cog):
             log.exception("error answering message %s from user %s", message.id, message.author.id)
             await self._reply(message, notice_reply("Sorry", UNEXPECTED))
             return
-        sent = await self._reply(message, reply, view)
-        if view is not None:
-            view.message = sent
+        await self._reply(message, reply, view)
 
     async def _reply(
         self, message: discord.Message, reply: Reply, view: discord.ui.View | None = None

@@ -168,10 +168,9 @@ async def test_ask_with_an_answer_and_with_none(server: FakeDiscord, corpus: Pat
 async def test_more_passages_pages_for_the_asker_only(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
     """The asker pages to the next passage; someone else pressing the button gets a private refusal."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
-    async with running_bot(settings, server) as bot:
+    async with running_bot(settings, server):
         message = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(message)[MORE_PASSAGES]
-        await server.wait_view_stored(bot, message)
 
         stranger = await server.click_button(message, more, user=server.moderator)
         refusal = await stranger.wait_response(timeout=10)
@@ -186,6 +185,29 @@ async def test_more_passages_pages_for_the_asker_only(server: FakeDiscord, corpu
         paged = embed_of(update.message)
         assert paged["title"].startswith("Also relevant (2 of ")
         assert paged["description"] != embed_of(message)["description"]
+
+
+@pytest.mark.asyncio
+async def test_more_passages_still_pages_after_a_restart(server: FakeDiscord, corpus: Path, tmp_path: Path) -> None:
+    """The button's custom_id holds what it needs: a bot started after the answer was sent handles the click."""
+    settings = load_settings(environment(server, corpus, tmp_path / "index"))
+    async with running_bot(settings, server):
+        message = await ask(server, "What happened in the harbour at dawn?", user=server.member)
+        first = embed_of(message)
+    async with running_bot(settings, server):
+        press = await server.click_button(message, button_ids(message)[MORE_PASSAGES], user=server.member)
+        update = await press.wait_response(timeout=10)
+        assert update.type == CallbackType.UPDATE_MESSAGE and update.message is not None
+        paged = embed_of(update.message)
+        assert paged["title"].startswith("Also relevant (2 of ")
+        assert paged["description"] != first["description"]
+        assert paged["footer"]["text"] == first["footer"]["text"]  # the same question, read back from the answer
+        stranger = await server.click_button(
+            update.message, button_ids(update.message)[MORE_PASSAGES], user=server.moderator
+        )
+        refusal = await stranger.wait_response(timeout=10)
+        assert refusal.message is not None and "Only the person who asked" in refusal.message["content"]
+    assert not server.rejected_requests
 
 
 @pytest.mark.asyncio
@@ -335,11 +357,10 @@ async def test_every_message_is_sent_without_allowed_mentions(
 ) -> None:
     """Answers, pages, refusals, errors, help, sources, passages, replies and DMs: none of them can ping."""
     settings = load_settings(environment(server, corpus, tmp_path / "index"))
-    async with running_bot(settings, server) as bot:
+    async with running_bot(settings, server):
         await server.wait_commands_synced()
         answer = await ask(server, "What happened in the harbour at dawn?", user=server.member)
         more = button_ids(answer)[MORE_PASSAGES]
-        await server.wait_view_stored(bot, answer)
         await (await server.click_button(answer, more, user=server.moderator)).wait_response(timeout=10)
         await (await server.click_button(answer, more, user=server.member)).wait_response(timeout=10)
         await ask(server, "When does the ferry leave?", private=True)

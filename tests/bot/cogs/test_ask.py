@@ -9,13 +9,13 @@ import pytest
 from cog_fakes import InteractionFactory, sent_embed
 from discord.ext import commands
 
+from bot.buttons import MorePassagesButton
 from bot.checks import OnCooldown
 from bot.cogs.ask import CONTEXT_MENU_NAME, Ask
 from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
 from bot.index_service import IndexService
 from bot.replies import NOT_FOUND
-from bot.views import MorePassagesView
 from index.errors import QuestionError
 
 
@@ -42,7 +42,8 @@ async def test_ask_defers_then_quotes_the_best_passage(
     assert embed.fields[0].name == "Source" and "harbour.md" in (embed.fields[0].value or "")
     assert call.kwargs["allowed_mentions"] is NO_MENTIONS and call.kwargs["ephemeral"] is False
     view = call.kwargs["view"]
-    assert isinstance(view, MorePassagesView) and view.owner_id == interaction.user.id
+    [more] = view.children
+    assert isinstance(more, MorePassagesButton) and more.asker_id == interaction.user.id and more.page == 0
 
 
 @pytest.mark.asyncio

@@ -9,11 +9,11 @@ import pytest
 from cog_fakes import sent_embed
 from discord.ext import commands
 
+from bot.buttons import MorePassagesButton
 from bot.cogs.mentions import EMPTY_MENTION, Mentions, question_from_message
 from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS
 from bot.index_service import IndexService
-from bot.views import MorePassagesView
 
 BOT_ID = 4242
 USER_ID = 1001
@@ -91,7 +91,8 @@ async def test_mention_is_answered_as_a_reply(service: IndexService) -> None:
     call = message.reply.await_args
     assert "harbour.md" in (sent_embed(call).fields[0].value or "")
     assert call.kwargs["allowed_mentions"] is NO_MENTIONS and call.kwargs["mention_author"] is False
-    assert isinstance(call.kwargs["view"], MorePassagesView) and call.kwargs["view"].owner_id == USER_ID
+    [more] = call.kwargs["view"].children
+    assert isinstance(more, MorePassagesButton) and more.asker_id == USER_ID
 
 
 @pytest.mark.asyncio
