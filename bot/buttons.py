@@ -28,13 +28,26 @@ _SNOWFLAKE = r"[0-9]{1,20}"
 _FOOTER_QUESTION = re.compile(re.escape(QUESTION_FOOTER) + r"(?P<question>.+?)(?: · confidence \d+%)?", re.DOTALL)
 
 
+class LoggedAnswer(Protocol):
+    @property
+    def question(self) -> str: ...
+
+
+class Tally(Protocol):
+    @property
+    def up(self) -> int: ...
+
+    @property
+    def down(self) -> int: ...
+
+
 class AnswerRecords(Protocol):
-    """What the buttons need from the answer log (see `insights.answer_log`)."""
+    """What the buttons need from the answer log (`insights.answer_log.AnswerLog`)."""
 
-    async def question_of(self, answer_id: int) -> str | None: ...
+    async def answer(self, answer_id: int) -> LoggedAnswer | None: ...
 
-    async def vote(self, answer_id: int, user_id: int, value: int) -> tuple[int, int]:
-        """Record the user's vote (+1 or -1), replacing an earlier one; returns the (👍, 👎) counts."""
+    async def vote(self, answer_id: int, user_id: int, value: int) -> Tally:
+        """Record the user's vote (+1 or -1), replacing an earlier one; returns the counts."""
         ...
 
 
@@ -75,7 +88,8 @@ async def recovered_answer(interaction: discord.Interaction, answer_id: int) -> 
     question: str | None = None
     records = host.answer_records
     if answer_id and records is not None:
-        question = await records.question_of(answer_id)
+        logged = await records.answer(answer_id)
+        question = logged.question if logged is not None else None
     if question is None:
         question = question_in_footer(interaction.message)
     if question is None:
@@ -167,8 +181,8 @@ class VoteButton(
                 "Votes aren't being recorded right now.", ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        helpful, unhelpful = await records.vote(self.answer_id, interaction.user.id, self.value)
-        tally = f"{HELPFUL} {helpful} · {UNHELPFUL} {unhelpful}"
+        counts = await records.vote(self.answer_id, interaction.user.id, self.value)
+        tally = f"{HELPFUL} {counts.up} · {UNHELPFUL} {counts.down}"
         if self.value > 0:
             await interaction.response.send_message(
                 f"Thanks, noted: this answer helped. ({tally})", ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from unittest.mock import create_autospec
 
 import discord
@@ -47,13 +48,14 @@ class FakeRecords:
         self.questions = {7: "hello?"}
         self.votes: dict[tuple[int, int], int] = {}
 
-    async def question_of(self, answer_id: int) -> str | None:
-        return self.questions.get(answer_id)
+    async def answer(self, answer_id: int) -> SimpleNamespace | None:
+        question = self.questions.get(answer_id)
+        return SimpleNamespace(question=question) if question is not None else None
 
-    async def vote(self, answer_id: int, user_id: int, value: int) -> tuple[int, int]:
+    async def vote(self, answer_id: int, user_id: int, value: int) -> SimpleNamespace:
         self.votes[answer_id, user_id] = value
         values = [v for (answer, _), v in self.votes.items() if answer == answer_id]
-        return values.count(1), values.count(-1)
+        return SimpleNamespace(up=values.count(1), down=values.count(-1))
 
 
 class FakeHost:
