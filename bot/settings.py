@@ -29,6 +29,10 @@ MAX_TOP_K = 10
 DEFAULT_MAX_UPLOAD_MB = 8.0
 DEFAULT_MAX_DOCUMENTS = 500
 DEFAULT_MAX_TEXT_MB = 100.0
+DEFAULT_LOG_RETENTION_DAYS = 30
+MAX_LOG_RETENTION_DAYS = 3650
+# Unasked answers interrupt a conversation: only the surest are worth it, well above the 0.35 a question needs.
+DEFAULT_AUTO_MIN_CONFIDENCE = 0.6
 
 
 class SettingsError(QuotebotError):
@@ -82,6 +86,13 @@ class Settings:
     allow_private_urls: bool = False
     max_documents: int = DEFAULT_MAX_DOCUMENTS
     max_text_mb: float = DEFAULT_MAX_TEXT_MB
+    log_questions: bool = True
+    """Whether questions and answers go to the answer log (README, Privacy)."""
+    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    auto_min_confidence: float = DEFAULT_AUTO_MIN_CONFIDENCE
+    """How sure quotebot must be to answer a question nobody asked it."""
+    message_content: bool = False
+    """Whether the bot asks Discord for the privileged message-content intent."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -103,6 +114,10 @@ BOT_ONLY_SETTINGS = frozenset(
         "QUOTEBOT_COOLDOWN_SECONDS",
         "DISCORD_API_BASE",
         "DISCORD_GATEWAY_URL",
+        "QUOTEBOT_LOG_QUESTIONS",
+        "QUOTEBOT_LOG_RETENTION_DAYS",
+        "QUOTEBOT_AUTO_MIN_CONFIDENCE",
+        "QUOTEBOT_MESSAGE_CONTENT",
     }
 )
 """Settings only the bot uses: the offline commands neither read nor check them."""
@@ -162,6 +177,21 @@ def load_settings(environ: Mapping[str, str] | None = None, *, for_bot: bool = T
         max_text_mb=_number(
             "QUOTEBOT_MAX_TEXT_MB", text("QUOTEBOT_MAX_TEXT_MB"), DEFAULT_MAX_TEXT_MB, 0.001, 100_000.0
         ),
+        log_questions=_flag("QUOTEBOT_LOG_QUESTIONS", text("QUOTEBOT_LOG_QUESTIONS"), default=True),
+        log_retention_days=int(
+            _number(
+                "QUOTEBOT_LOG_RETENTION_DAYS",
+                text("QUOTEBOT_LOG_RETENTION_DAYS"),
+                DEFAULT_LOG_RETENTION_DAYS,
+                1,
+                MAX_LOG_RETENTION_DAYS,
+                whole=True,
+            )
+        ),
+        auto_min_confidence=_number(
+            "QUOTEBOT_AUTO_MIN_CONFIDENCE", text("QUOTEBOT_AUTO_MIN_CONFIDENCE"), DEFAULT_AUTO_MIN_CONFIDENCE, 0.0, 1.0
+        ),
+        message_content=_flag("QUOTEBOT_MESSAGE_CONTENT", text("QUOTEBOT_MESSAGE_CONTENT")),
     )
 
 
@@ -169,9 +199,9 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
 
-def _flag(name: str, value: str | None) -> bool:
+def _flag(name: str, value: str | None, default: bool = False) -> bool:
     if value is None:
-        return False
+        return default
     if value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
     raise SettingsError(f"{name} must be true or false, not {value!r}")

@@ -139,6 +139,11 @@ async def test_migrating_from_the_first_schema_keeps_the_data(database_url: str)
 
         assert revision == ScriptDirectory.from_config(migrations_config()).get_current_head()
         assert [d.text for d in await KnowledgeBase(upgraded).documents(GUILD_A)] == ["from the first schema"]
+        assert revision == "0002_answer_log"
+        async with upgraded.engine.connect() as connection:
+            # The answer log's tables are there and usable, and empty: upgrading logs nothing by itself.
+            for table in ("answers", "votes", "autoanswer_channels", "database_secrets"):
+                assert (await connection.execute(text(f"SELECT COUNT(*) FROM {table}"))).scalar_one() == 0
     finally:
         await upgraded.close()
 
