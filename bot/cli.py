@@ -1,4 +1,4 @@
-"""The `quotebot` command line: ask, chat, index, docs, run and sync.
+"""The `quotebot` command line: ask, chat, index, docs, gaps, run and sync.
 
 `ask`, `chat` and `index` never import discord, so answering from a
 terminal starts as fast as NLTK allows and needs no token.
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.gaps_cli import add_gaps_command
 from bot.knowledge_cli import add_docs_commands, open_server_index, server_id
 from bot.settings import Settings, SettingsError, load_dotenv_file, load_settings
 from bot.wording import counted, moment
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     prune.set_defaults(handler=_index_prune)
 
     add_docs_commands(commands)
+    add_gaps_command(commands)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)

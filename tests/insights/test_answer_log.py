@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -109,6 +110,18 @@ async def test_one_vote_per_user_and_changing_it_replaces_it(log: AnswerLog) -> 
         await log.vote(answer_id, USER, 2)
     with pytest.raises(AnswerLogError, match="isn't in the log"):
         await log.vote(answer_id + 1000, USER, 1)
+
+
+@pytest.mark.asyncio
+async def test_simultaneous_clicks_by_one_user_leave_one_vote(database: Database, log: AnswerLog) -> None:
+    """Five clicks racing on one answer end as one vote row, not five and not an error."""
+    answer_id = await _ask(log, "When does the ferry leave?", "answered")
+    await log.voter_hash(USER)  # the salt exists before the race: the race under test is the vote's
+    await asyncio.gather(*(log.vote(answer_id, USER, -1 if n % 2 else 1) for n in range(5)))
+    tally = await log.tally(answer_id)
+    assert tally.up + tally.down == 1
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT COUNT(*) FROM votes"))).scalar_one() == 1
 
 
 @pytest.mark.asyncio
