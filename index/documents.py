@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ from index.sections import is_markdown, read_front_matter
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 DEFAULT_MAX_FILE_MB = 20.0
+# The reason given for a file of a type quotebot doesn't read; such files are summed up in one warning.
+UNREAD_TYPE = "a file type quotebot doesn't read"
 # How much of a file is sniffed for NUL bytes to call it binary.
 _BINARY_SNIFF_BYTES = 8192
 
@@ -66,7 +69,33 @@ class CorpusLoad:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"skipped {item.reason}" for item in self.skipped]
+        return skip_warnings(self.skipped)
+
+
+def skip_warnings(skipped: Sequence[Skipped]) -> list[str]:
+    """One warning per skipped file, except files of unread types: those are summed up in one.
+
+    "skipped 3 files of types quotebot doesn't read: .rst (2), .docx (1)": a docs folder holding
+    images or build files would otherwise bury the warnings that matter.
+    """
+    warnings = [f"skipped {item.reason}" for item in skipped if not is_unread_type(item)]
+    types = Counter(file_type(item.doc_id) for item in skipped if is_unread_type(item))
+    if types:
+        total = sum(types.values())
+        counts = ", ".join(f"{name} ({count})" for name, count in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        files = "file" if total == 1 else "files"
+        warnings.append(f"skipped {total} {files} of types quotebot doesn't read: {counts}")
+    return warnings
+
+
+def is_unread_type(item: Skipped) -> bool:
+    """Whether `item` was skipped only because quotebot doesn't read files of its type."""
+    return item.reason == f"{item.doc_id}: {UNREAD_TYPE}"
+
+
+def file_type(doc_id: str) -> str:
+    """A file's type as the summary names it: its suffix in lower case, e.g. ".rst"."""
+    return Path(doc_id).suffix.lower() or "no extension"
 
 
 class SkippedDocument(Exception):
@@ -152,8 +181,12 @@ def _walk(root: Path) -> CorpusFiles:
             except (OSError, RuntimeError):
                 walked.refused.append(_refused(doc_id, "a broken link"))
                 continue
-            if is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
+            if not is_file:
+                continue
+            if path.suffix.lower() in DOCUMENT_SUFFIXES:
                 walked.files.append((doc_id, path))
+            else:
+                walked.refused.append(_refused(doc_id, UNREAD_TYPE))
     return walked
 
 
@@ -216,7 +249,7 @@ def load_corpus(
     walked = document_files(corpus)
     files = walked.files
     if not files:
-        refused = "".join(f"; skipped {item.reason}" for item in walked.refused)
+        refused = "".join(f"; {warning}" for warning in skip_warnings(walked.refused))
         raise CorpusError(f"no .txt or .md documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
     load = CorpusLoad(documents=[], skipped=list(walked.refused))

@@ -27,7 +27,7 @@ from index.answers import (
     confidence,
     rerank,
 )
-from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
+from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
 from index.markdown import QUOTABLE, Unit, inline_searchable_text, quote_units, searchable_text
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
@@ -128,7 +128,7 @@ class PassageIndex:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"skipped {skipped.reason}" for skipped in self.skipped]
+        return skip_warnings(self.skipped)
 
     def passage(self, doc_id: str, ordinal: int) -> Passage | None:
         """Passage `ordinal` (1-based) of a document, or None."""
