@@ -2,7 +2,8 @@
 
 A corpus is a folder, searched recursively, or a single file. Documents are
 `.txt`, `.md` and `.markdown` files read as UTF-8 with universal newlines, so character
-offsets into `Document.text` match `open(path, encoding="utf-8").read()`.
+offsets into `Document.text` match `open(path, encoding="utf-8").read()`, and `.html`
+and `.htm` pages, whose text is their main text as trafilatura extracts it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 
 from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
+from index.html import HTML_SUFFIXES, extract_html, is_html
 from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 DEFAULT_MAX_FILE_MB = 20.0
 # The reason given for a file of a type quotebot doesn't read; such files are summed up in one warning.
 UNREAD_TYPE = "a file type quotebot doesn't read"
@@ -221,16 +223,33 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     if read is None:
         raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
     decoded, encoding = read
-    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    text, page_title = readable_text(decoded, doc_id)
+    if is_html(doc_id) and not text.strip():
+        raise SkippedDocument(f"{doc_id}: no main text found in the page")
     return Document(
         doc_id=doc_id,
-        title=document_title(text, doc_id),
+        title=page_title or document_title(text, doc_id),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
         encoding=encoding,
     )
+
+
+def readable_text(decoded: str, doc_id: str) -> tuple[str, str | None]:
+    """A decoded file's document text, with universal newlines, and the title an HTML page gives.
+
+    An HTML page's text is its main text as trafilatura extracts it, so passage offsets are into
+    that text, not into the markup.
+    """
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    if not is_html(doc_id):
+        return text, None
+    page = extract_html(text.removeprefix("\ufeff"))
+    # trafilatura puts each paragraph, heading or list item on a line: blank lines make them paragraphs.
+    lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n\n".join(line.strip() for line in lines if line.strip()), page.title
 
 
 def load_corpus(
@@ -250,7 +269,7 @@ def load_corpus(
     files = walked.files
     if not files:
         refused = "".join(f"; {warning}" for warning in skip_warnings(walked.refused))
-        raise CorpusError(f"no .txt or .md documents in {corpus}{refused}")
+        raise CorpusError(f"no .txt, .md or .html documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
     load = CorpusLoad(documents=[], skipped=list(walked.refused))
     for number, (doc_id, path) in enumerate(files, start=1):

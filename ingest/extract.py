@@ -10,6 +10,7 @@ from typing import Literal
 
 from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
+from index.html import extract_html
 from index.passages import is_furniture
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
@@ -96,28 +97,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | None, str | None, str]:
-    import trafilatura
-
     html, encoding = decode_text(data)
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-    )
-    if result is None:
-        return "", None, None, None, encoding
-    as_dict = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-    text = as_dict.get("text") or ""
-    return (
-        text,
-        as_dict.get("title"),
-        as_dict.get("date"),
-        as_dict.get("url"),
-        encoding,
-    )
+    page = extract_html(html, url)
+    return page.text, page.title, page.published, page.canonical_url, encoding
 
 
 def _extract_pdf(data: bytes) -> str:

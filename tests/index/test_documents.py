@@ -81,7 +81,7 @@ def test_missing_corpus_raises_corpus_error(tmp_path: Path) -> None:
 def test_empty_folder_raises_corpus_error(make_corpus) -> None:
     """A folder without documents is a CorpusError."""
     corpus = make_corpus({"image.png": b"\x89PNG"})
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md documents"):
+    with pytest.raises(CorpusError, match=r"no \.txt, \.md or \.html documents"):
         load_corpus(corpus)
 
 
@@ -357,3 +357,34 @@ def test_a_folder_of_only_unread_types_says_so_in_one_line(make_corpus) -> None:
     corpus = make_corpus({"a.rst": "x", "b.rst": "y"})
     with pytest.raises(CorpusError, match=r"skipped 2 files of types quotebot doesn't read: \.rst \(2\)$"):
         load_corpus(corpus)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_html_pages_are_read_for_their_main_text(make_corpus) -> None:
+    """`.html` and `.htm` pages are documents: main text in paragraphs, no navigation or footer, titled by the page."""
+    corpus = make_corpus(
+        {
+            "install.html": (FIXTURES / "install.html").read_bytes(),
+            "guides/deploy.HTM": (FIXTURES / "deploy.htm").read_bytes(),
+        }
+    )
+    load = load_corpus(corpus)
+    assert load.skipped == []
+    by_id = {document.doc_id: document for document in load.documents}
+    assert by_id["install.html"].title == "Install guide"  # from <title>
+    assert by_id["guides/deploy.HTM"].title == "Deploying the bot"  # from <h1>, the page having no <title>
+    install = by_id["install.html"].text
+    assert install.startswith("Run pip install quotebot to install it.")
+    assert "\n\nThen run quotebot ask" in install
+    for chrome in ("Home", "Blog", "Copyright", "<p>"):
+        assert chrome not in install, chrome
+
+
+def test_html_page_without_main_text_is_skipped_saying_so(make_corpus) -> None:
+    """A page that is only a script has no main text: skipped with a reason, not indexed empty."""
+    corpus = make_corpus({"good.md": "Fine.", "app.html": "<html><body><script>start()</script></body></html>"})
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["good.md"]
+    assert load.warnings == ["skipped app.html: no main text found in the page"]
