@@ -11,7 +11,7 @@ from typing import Literal
 from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
 from index.html import extract_html
-from index.passages import is_furniture
+from index.passages import furniture_lines
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
@@ -83,7 +83,8 @@ def clean_text(text: str) -> str:
     """Text without control characters or furniture lines, with paragraph breaks kept."""
     text = _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _BIDI_CONTROLS.sub("", _CONTROL_CHARS.sub("", text))
-    lines = [line.rstrip() for line in text.split("\n") if not is_furniture(line)]
+    lines = text.split("\n")
+    lines = [line.rstrip() for line, furniture in zip(lines, furniture_lines(lines), strict=True) if not furniture]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
