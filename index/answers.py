@@ -29,6 +29,11 @@ has no terms and no mass at all. The square root tempers IDF, which on a
 small corpus is coarse: with linear IDF one rare word decides alone, and
 generic words that miss (a paraphrase's "called", "known") barely count.
 
+The terms a passage matches are counted in its best window of consecutive
+sentences about a short paragraph long (`EVIDENCE_WINDOW_CHARS`), with its
+heading path: a long section holds many words, and would otherwise match
+much of an on-topic question it doesn't answer.
+
 Given the question's names and the best passage's BM25 score, the confidence
 tells a paraphrase from another topic better. A name (a word capitalized
 inside the question: "Kublai", "NSFNET") weighs `NAME_WEIGHT` times as much:
@@ -73,6 +78,10 @@ CORRECTION_WEIGHT = 0.5
 NAME_WEIGHT = 2.0
 # The part of the confidence that `bm25_share` makes up when the BM25 score is known.
 BM25_SHARE_WEIGHT = 0.5
+# The question terms a passage matches are counted in its best window of consecutive sentences
+# this long (about a short paragraph), so that a long section doesn't match a question's words
+# only because it holds many words: the confidence means the same in a paragraph and a section.
+EVIDENCE_WINDOW_CHARS = 500
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
 
@@ -234,6 +243,26 @@ def confidence(
     if bm25 is None:
         return share
     return (1.0 - BM25_SHARE_WEIGHT) * share + BM25_SHARE_WEIGHT * bm25_share(bm25, question_weights, k1)
+
+
+def evidence_windows(
+    sentences: Sequence[SentenceTerms], context_terms: frozenset[str], max_chars: int = EVIDENCE_WINDOW_CHARS
+) -> list[frozenset[str]]:
+    """The terms of each window of consecutive sentences at most `max_chars` long, with `context_terms`.
+
+    Every sentence starts a window, which takes the following sentences while they fit; a
+    sentence longer than `max_chars` is a window alone. `context_terms` (the passage's
+    heading path) belong to every window: a section's title speaks for all its text.
+    """
+    windows: list[frozenset[str]] = []
+    for first, opening in enumerate(sentences):
+        terms = set(context_terms) | opening.term_set
+        for following in sentences[first + 1 :]:
+            if following.end - opening.start > max_chars:
+                break
+            terms |= following.term_set
+        windows.append(frozenset(terms))
+    return windows or [context_terms]
 
 
 def bm25_share(bm25: float, question_weights: dict[str, float], k1: float = DEFAULT_K1) -> float:

@@ -25,6 +25,7 @@ from index.answers import (
     best_quote,
     checked_question,
     confidence,
+    evidence_windows,
     rerank,
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
@@ -162,14 +163,20 @@ class PassageIndex:
         best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
         ranked = [self._ranked(position, score, bm25_of[position], weights) for position, score in best]
-        top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
-        certainty = confidence(
-            {term: self.engine.idf(term) for term in terms},
-            top_terms,
-            name_terms=self._name_terms(question, corrections_made),
-            bm25=bm25_of[best[0][0]],
-            k1=self.engine.k1,
-            credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
+        top = best[0][0]
+        section_terms = (
+            frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
+        )
+        certainty = max(
+            confidence(
+                {term: self.engine.idf(term) for term in terms},
+                window,
+                name_terms=self._name_terms(question, corrections_made),
+                bm25=bm25_of[top],
+                k1=self.engine.k1,
+                credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
+            )
+            for window in evidence_windows(self._sentences(top), section_terms)
         )
         corrections = tuple(
             Correction(item.word, self._spelling(item.replacement, [found.passage.text for found in ranked]))

@@ -20,6 +20,7 @@ from index.answers import (
     bm25_share,
     confidence,
     evidence_weight,
+    evidence_windows,
     phrase_mass,
     rerank,
     sentence_bm25,
@@ -328,3 +329,37 @@ def test_rerank_breaks_ties_by_position() -> None:
 def test_unknown_terms_weigh_most() -> None:
     """A term absent from the corpus gets Lucene's highest IDF, so it weighs most in the confidence."""
     assert lucene_idf(4, 0) > lucene_idf(4, 1) > lucene_idf(4, 4) > 0
+
+
+def test_evidence_windows_take_consecutive_sentences_that_fit_with_the_heading_path() -> None:
+    """Each sentence opens a window of the sentences that fit in `max_chars`; the context terms are in all."""
+    sentences = [
+        SentenceTerms.of(0, 100, ["alpha"]),
+        SentenceTerms.of(101, 200, ["beta"]),
+        SentenceTerms.of(201, 900, ["gamma"]),
+    ]
+    windows = evidence_windows(sentences, frozenset({"title"}), max_chars=250)
+    assert windows == [
+        frozenset({"title", "alpha", "beta"}),
+        frozenset({"title", "beta"}),
+        frozenset({"title", "gamma"}),  # longer than max_chars: a window alone
+    ]
+    assert evidence_windows([], frozenset({"title"})) == [frozenset({"title"})]
+
+
+def test_a_long_section_scattering_the_question_words_is_refused(make_corpus, builtin_analyzer) -> None:
+    """Question words spread over a long section don't add up to an answer; the same words together do."""
+    filler = " ".join(f"Paragraph {n} talks about the weather in the hills at length." for n in range(6))
+    scattered = (
+        "# Deployment\n\n"
+        f"The server starts in the morning. {filler}\n\n"
+        f"Logs are kept for a week. {filler}\n\n"
+        f"A proxy can sit in front. {filler}\n\n"
+        f"Backups run every night. {filler}\n"
+    )
+    compact = "# Rotation\n\nThe server rotates its logs behind the proxy every night, before backups.\n"
+    question = "Does the server rotate logs behind the proxy before backups?"
+    refused = build_index(make_corpus({"deploy.md": scattered}), analyzer=builtin_analyzer).ask(question)
+    answered = build_index(make_corpus({"rotation.md": compact + "\n" + scattered}), analyzer=builtin_analyzer)
+    assert not refused.found
+    assert answered.ask(question).found
