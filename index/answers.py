@@ -43,6 +43,9 @@ the confidence becomes the mean of that share and `bm25_share`, the BM25
 score against the score of a passage that holds each question term once:
 with linear IDF and term frequency, it credits a passage that is about the
 question's rare terms rather than mentioning its common ones in passing.
+For that share the passage's BM25 counts at most as if the passage were of
+average length (`average_length_bm25`): brevity helps a passage rank, but a
+heading and one line sharing a word with the question are no surer an answer.
 
 Quoting. The quote is the passage's best sentence by the same sentence score,
 extended by the next sentence when that one adds question terms the best
@@ -263,6 +266,20 @@ def evidence_windows(
             terms |= following.term_set
         windows.append(frozenset(terms))
     return windows or [context_terms]
+
+
+def average_length_bm25(question_weights: dict[str, float], term_counts: Counter[str], k1: float = DEFAULT_K1) -> float:
+    """A passage's BM25 score as if it were of average length: brevity ranks a passage, it doesn't prove an answer.
+
+    A one-line passage that holds a question word scores several times what a
+    paragraph holding it does, which would make a short heading-and-line
+    section look like an answer to any question sharing a word with it.
+    """
+    return sum(
+        max(idf, 0.0) * term_counts[term] / (term_counts[term] + k1)
+        for term, idf in question_weights.items()
+        if term_counts[term]
+    )
 
 
 def bm25_share(bm25: float, question_weights: dict[str, float], k1: float = DEFAULT_K1) -> float:

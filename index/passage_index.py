@@ -6,7 +6,7 @@ import gc
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from index.answers import (
     Correction,
     RankedPassage,
     SentenceTerms,
+    average_length_bm25,
     best_quote,
     checked_question,
     confidence,
@@ -167,12 +168,16 @@ class PassageIndex:
         section_terms = (
             frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
         )
+        weights_of_terms = {term: self.engine.idf(term) for term in terms}
+        term_counts = Counter(section_terms)
+        for sentence in self._sentences(top):
+            term_counts.update(sentence.terms)
         certainty = max(
             confidence(
                 {term: self.engine.idf(term) for term in terms},
                 window,
                 name_terms=self._name_terms(question, corrections_made),
-                bm25=bm25_of[top],
+                bm25=min(bm25_of[top], average_length_bm25(weights_of_terms, term_counts, self.engine.k1)),
                 k1=self.engine.k1,
                 credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
             )
