@@ -86,6 +86,9 @@ BM25_SHARE_WEIGHT = 0.5
 # only because it holds many words: the confidence means the same in a paragraph and a section.
 EVIDENCE_WINDOW_CHARS = 500
 
+# A sentence holding the kind of answer the question wants ("when" -> a date) counts this much more.
+ANSWER_TYPE_BONUS = 0.2
+
 Verdict = Literal["answered", "no-terms", "not-covered"]
 
 
@@ -103,10 +106,25 @@ class SentenceTerms:
     """False for a heading: its words count when ranking, but a quote is never a lone heading."""
     group: int = 0
     """Sentences of one paragraph share a group: a quote runs on to the next sentence only within it."""
+    answer_types: frozenset[str] = frozenset()
+    """The kinds of answer the sentence holds (see `index.answer_types`)."""
 
     @classmethod
-    def of(cls, start: int, end: int, terms: Sequence[str], *, quotable: bool = True, group: int = 0) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms), quotable, group)
+    def of(
+        cls,
+        start: int,
+        end: int,
+        terms: Sequence[str],
+        *,
+        quotable: bool = True,
+        group: int = 0,
+        answer_types: frozenset[str] = frozenset(),
+    ) -> SentenceTerms:
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types)
+
+    def evidence_factor(self, wanted: str | None) -> float:
+        """How much more the sentence's evidence counts when it holds the kind of answer wanted."""
+        return 1.0 + ANSWER_TYPE_BONUS if wanted is not None and wanted in self.answer_types else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,10 +350,17 @@ def passage_score(
     weights: dict[str, float],
     sentences: Sequence[SentenceTerms],
     average_sentence_terms: float,
+    wanted: str | None = None,
 ) -> float:
-    """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass."""
+    """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass.
+
+    A sentence's evidence counts `ANSWER_TYPE_BONUS` more when it holds the `wanted` kind of answer.
+    """
     evidence = {term: evidence_weight(idf) for term, idf in weights.items()}
-    best_evidence = max((matched_mass(evidence, sentence.term_set) for sentence in sentences), default=0.0)
+    best_evidence = max(
+        (matched_mass(evidence, sentence.term_set) * sentence.evidence_factor(wanted) for sentence in sentences),
+        default=0.0,
+    )
     best_bm25 = max((sentence_bm25(weights, sentence, average_sentence_terms) for sentence in sentences), default=0.0)
     return (
         bm25
@@ -350,6 +375,7 @@ def rerank(
     question_terms: Sequence[str],
     weights: dict[str, float],
     sentences_of: Callable[[int], Sequence[SentenceTerms]],
+    wanted: str | None = None,
 ) -> list[tuple[int, float]]:
     """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
     sentences = {position: sentences_of(position) for position, _ in candidates}
@@ -357,13 +383,15 @@ def rerank(
     # The candidates' own mean sentence length: a function of the BM25 ranking alone, so every engine agrees.
     average = max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0
     scored = [
-        (position, passage_score(bm25, question_terms, weights, sentences[position], average))
+        (position, passage_score(bm25, question_terms, weights, sentences[position], average, wanted))
         for position, bm25 in candidates
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
-def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> tuple[int, int]:
+def best_quote(
+    question_weights: dict[str, float], sentences: Sequence[SentenceTerms], wanted: str | None = None
+) -> tuple[int, int]:
     """The span of the sentence that matches most of the question's IDF mass.
 
     `sentences` are in passage order; only quotable ones (not headings) are
@@ -376,7 +404,8 @@ def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceT
     if not quotable:
         return 0, 0
     masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
-    best = max(quotable, key=lambda number: (masses[number], -number))
+    # The kind of answer wanted tips the choice; the run-on test below uses the plain masses.
+    best = max(quotable, key=lambda number: (masses[number] * sentences[number].evidence_factor(wanted), -number))
     sentence = sentences[best]
     end = sentence.end
     if best + 1 < len(sentences):

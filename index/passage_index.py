@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.answer_types import answer_type, answer_types_in
 from index.answers import (
     CORRECTION_WEIGHT,
     DEFAULT_MIN_CONFIDENCE,
@@ -161,9 +162,10 @@ class PassageIndex:
         candidates = top_k(scores, max(top_k_passages, RERANK_DEPTH, 1))
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
-        best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
+        wanted = answer_type(question)
+        best = rerank(candidates, terms, weights, self._sentences, wanted)[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        ranked = [self._ranked(position, score, bm25_of[position], weights) for position, score in best]
+        ranked = [self._ranked(position, score, bm25_of[position], weights, wanted) for position, score in best]
         top = best[0][0]
         section_terms = (
             frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
@@ -239,10 +241,12 @@ class PassageIndex:
                     return match.group()
         return term
 
-    def _ranked(self, position: int, score: float, bm25: float, weights: dict[str, float]) -> RankedPassage:
+    def _ranked(
+        self, position: int, score: float, bm25: float, weights: dict[str, float], wanted: str | None = None
+    ) -> RankedPassage:
         passage = self.passages[position]
         document = self._document_of[position]
-        quote_start, quote_end = best_quote(weights, self._sentences(position))
+        quote_start, quote_end = best_quote(weights, self._sentences(position), wanted)
         return RankedPassage(
             passage=passage,
             title=document.title,
@@ -278,7 +282,14 @@ class PassageIndex:
             searched = [text[unit.start : unit.end] for unit in units]
         terms = self.analyzer.tokenizer.tokenize_many(searched)
         sentences = [
-            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind in QUOTABLE, group=unit.group)
+            SentenceTerms.of(
+                unit.start,
+                unit.end,
+                unit_terms,
+                quotable=unit.kind in QUOTABLE,
+                group=unit.group,
+                answer_types=answer_types_in(text[unit.start : unit.end]),
+            )
             for unit, unit_terms in zip(units, terms, strict=True)
         ]
         cache[position] = sentences
