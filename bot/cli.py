@@ -421,6 +421,7 @@ def _index_build(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
 
+    from index.documents import is_unread_type
     from index.passage_index import Analyzer
 
     corpus = arguments.corpus or settings.corpus
@@ -452,6 +453,9 @@ def _index_info(arguments: argparse.Namespace, settings: Settings) -> int:
         print(f"  {document.doc_id}  {counted(document.passage_count, 'passage')}  {document.title}{encoding}")
     for warning in index.warnings:
         print(f"  ({warning})")
+    unread = [item.doc_id for item in index.skipped if is_unread_type(item)]
+    if unread:
+        print(f"  (not read: {', '.join(unread)})")
     return 0
 
 

@@ -29,6 +29,11 @@ has no terms and no mass at all. The square root tempers IDF, which on a
 small corpus is coarse: with linear IDF one rare word decides alone, and
 generic words that miss (a paraphrase's "called", "known") barely count.
 
+The terms a passage matches are counted in its best window of consecutive
+sentences about a short paragraph long (`EVIDENCE_WINDOW_CHARS`), with its
+heading path: a long section holds many words, and would otherwise match
+much of an on-topic question it doesn't answer.
+
 Given the question's names and the best passage's BM25 score, the confidence
 tells a paraphrase from another topic better. A name (a word capitalized
 inside the question: "Kublai", "NSFNET") weighs `NAME_WEIGHT` times as much:
@@ -38,6 +43,9 @@ the confidence becomes the mean of that share and `bm25_share`, the BM25
 score against the score of a passage that holds each question term once:
 with linear IDF and term frequency, it credits a passage that is about the
 question's rare terms rather than mentioning its common ones in passing.
+For that share the passage's BM25 counts at most as if the passage were of
+average length (`average_length_bm25`): brevity helps a passage rank, but a
+heading and one line sharing a word with the question are no surer an answer.
 
 Quoting. The quote is the passage's best sentence by the same sentence score,
 extended by the next sentence when that one adds question terms the best
@@ -73,6 +81,13 @@ CORRECTION_WEIGHT = 0.5
 NAME_WEIGHT = 2.0
 # The part of the confidence that `bm25_share` makes up when the BM25 score is known.
 BM25_SHARE_WEIGHT = 0.5
+# The question terms a passage matches are counted in its best window of consecutive sentences
+# this long (about a short paragraph), so that a long section doesn't match a question's words
+# only because it holds many words: the confidence means the same in a paragraph and a section.
+EVIDENCE_WINDOW_CHARS = 500
+
+# A sentence holding the kind of answer the question wants ("when" -> a date) counts this much more.
+ANSWER_TYPE_BONUS = 0.2
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
 
@@ -91,10 +106,25 @@ class SentenceTerms:
     """False for a heading: its words count when ranking, but a quote is never a lone heading."""
     group: int = 0
     """Sentences of one paragraph share a group: a quote runs on to the next sentence only within it."""
+    answer_types: frozenset[str] = frozenset()
+    """The kinds of answer the sentence holds (see `index.answer_types`)."""
 
     @classmethod
-    def of(cls, start: int, end: int, terms: Sequence[str], *, quotable: bool = True, group: int = 0) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms), quotable, group)
+    def of(
+        cls,
+        start: int,
+        end: int,
+        terms: Sequence[str],
+        *,
+        quotable: bool = True,
+        group: int = 0,
+        answer_types: frozenset[str] = frozenset(),
+    ) -> SentenceTerms:
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types)
+
+    def evidence_factor(self, wanted: str | None) -> float:
+        """How much more the sentence's evidence counts when it holds the kind of answer wanted."""
+        return 1.0 + ANSWER_TYPE_BONUS if wanted is not None and wanted in self.answer_types else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +266,40 @@ def confidence(
     return (1.0 - BM25_SHARE_WEIGHT) * share + BM25_SHARE_WEIGHT * bm25_share(bm25, question_weights, k1)
 
 
+def evidence_windows(
+    sentences: Sequence[SentenceTerms], context_terms: frozenset[str], max_chars: int = EVIDENCE_WINDOW_CHARS
+) -> list[frozenset[str]]:
+    """The terms of each window of consecutive sentences at most `max_chars` long, with `context_terms`.
+
+    Every sentence starts a window, which takes the following sentences while they fit; a
+    sentence longer than `max_chars` is a window alone. `context_terms` (the passage's
+    heading path) belong to every window: a section's title speaks for all its text.
+    """
+    windows: list[frozenset[str]] = []
+    for first, opening in enumerate(sentences):
+        terms = set(context_terms) | opening.term_set
+        for following in sentences[first + 1 :]:
+            if following.end - opening.start > max_chars:
+                break
+            terms |= following.term_set
+        windows.append(frozenset(terms))
+    return windows or [context_terms]
+
+
+def average_length_bm25(question_weights: dict[str, float], term_counts: Counter[str], k1: float = DEFAULT_K1) -> float:
+    """A passage's BM25 score as if it were of average length: brevity ranks a passage, it doesn't prove an answer.
+
+    A one-line passage that holds a question word scores several times what a
+    paragraph holding it does, which would make a short heading-and-line
+    section look like an answer to any question sharing a word with it.
+    """
+    return sum(
+        max(idf, 0.0) * term_counts[term] / (term_counts[term] + k1)
+        for term, idf in question_weights.items()
+        if term_counts[term]
+    )
+
+
 def bm25_share(bm25: float, question_weights: dict[str, float], k1: float = DEFAULT_K1) -> float:
     """A passage's BM25 score against that of a passage holding each question term once, at most 1.
 
@@ -286,10 +350,17 @@ def passage_score(
     weights: dict[str, float],
     sentences: Sequence[SentenceTerms],
     average_sentence_terms: float,
+    wanted: str | None = None,
 ) -> float:
-    """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass."""
+    """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass.
+
+    A sentence's evidence counts `ANSWER_TYPE_BONUS` more when it holds the `wanted` kind of answer.
+    """
     evidence = {term: evidence_weight(idf) for term, idf in weights.items()}
-    best_evidence = max((matched_mass(evidence, sentence.term_set) for sentence in sentences), default=0.0)
+    best_evidence = max(
+        (matched_mass(evidence, sentence.term_set) * sentence.evidence_factor(wanted) for sentence in sentences),
+        default=0.0,
+    )
     best_bm25 = max((sentence_bm25(weights, sentence, average_sentence_terms) for sentence in sentences), default=0.0)
     return (
         bm25
@@ -304,6 +375,7 @@ def rerank(
     question_terms: Sequence[str],
     weights: dict[str, float],
     sentences_of: Callable[[int], Sequence[SentenceTerms]],
+    wanted: str | None = None,
 ) -> list[tuple[int, float]]:
     """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
     sentences = {position: sentences_of(position) for position, _ in candidates}
@@ -311,13 +383,15 @@ def rerank(
     # The candidates' own mean sentence length: a function of the BM25 ranking alone, so every engine agrees.
     average = max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0
     scored = [
-        (position, passage_score(bm25, question_terms, weights, sentences[position], average))
+        (position, passage_score(bm25, question_terms, weights, sentences[position], average, wanted))
         for position, bm25 in candidates
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
-def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> tuple[int, int]:
+def best_quote(
+    question_weights: dict[str, float], sentences: Sequence[SentenceTerms], wanted: str | None = None
+) -> tuple[int, int]:
     """The span of the sentence that matches most of the question's IDF mass.
 
     `sentences` are in passage order; only quotable ones (not headings) are
@@ -330,7 +404,8 @@ def best_quote(question_weights: dict[str, float], sentences: Sequence[SentenceT
     if not quotable:
         return 0, 0
     masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
-    best = max(quotable, key=lambda number: (masses[number], -number))
+    # The kind of answer wanted tips the choice; the run-on test below uses the plain masses.
+    best = max(quotable, key=lambda number: (masses[number] * sentences[number].evidence_factor(wanted), -number))
     sentence = sentences[best]
     end = sentence.end
     if best + 1 < len(sentences):

@@ -2,7 +2,8 @@
 
 A corpus is a folder, searched recursively, or a single file. Documents are
 `.txt`, `.md` and `.markdown` files read as UTF-8 with universal newlines, so character
-offsets into `Document.text` match `open(path, encoding="utf-8").read()`.
+offsets into `Document.text` match `open(path, encoding="utf-8").read()`, and `.html`
+and `.htm` pages, whose text is their main text as trafilatura extracts it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
+from index.html import HTML_SUFFIXES, extract_html, is_html
 from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 DEFAULT_MAX_FILE_MB = 20.0
+# The reason given for a file of a type quotebot doesn't read; such files are summed up in one warning.
+UNREAD_TYPE = "a file type quotebot doesn't read"
 # How much of a file is sniffed for NUL bytes to call it binary.
 _BINARY_SNIFF_BYTES = 8192
 
@@ -66,7 +71,33 @@ class CorpusLoad:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"skipped {item.reason}" for item in self.skipped]
+        return skip_warnings(self.skipped)
+
+
+def skip_warnings(skipped: Sequence[Skipped]) -> list[str]:
+    """One warning per skipped file, except files of unread types: those are summed up in one.
+
+    "skipped 3 files of types quotebot doesn't read: .rst (2), .docx (1)": a docs folder holding
+    images or build files would otherwise bury the warnings that matter.
+    """
+    warnings = [f"skipped {item.reason}" for item in skipped if not is_unread_type(item)]
+    types = Counter(file_type(item.doc_id) for item in skipped if is_unread_type(item))
+    if types:
+        total = sum(types.values())
+        counts = ", ".join(f"{name} ({count})" for name, count in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        files = "file" if total == 1 else "files"
+        warnings.append(f"skipped {total} {files} of types quotebot doesn't read: {counts}")
+    return warnings
+
+
+def is_unread_type(item: Skipped) -> bool:
+    """Whether `item` was skipped only because quotebot doesn't read files of its type."""
+    return item.reason == f"{item.doc_id}: {UNREAD_TYPE}"
+
+
+def file_type(doc_id: str) -> str:
+    """A file's type as the summary names it: its suffix in lower case, e.g. ".rst"."""
+    return Path(doc_id).suffix.lower() or "no extension"
 
 
 class SkippedDocument(Exception):
@@ -152,8 +183,12 @@ def _walk(root: Path) -> CorpusFiles:
             except (OSError, RuntimeError):
                 walked.refused.append(_refused(doc_id, "a broken link"))
                 continue
-            if is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
+            if not is_file:
+                continue
+            if path.suffix.lower() in DOCUMENT_SUFFIXES:
                 walked.files.append((doc_id, path))
+            else:
+                walked.refused.append(_refused(doc_id, UNREAD_TYPE))
     return walked
 
 
@@ -188,16 +223,33 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     if read is None:
         raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
     decoded, encoding = read
-    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    text, page_title = readable_text(decoded, doc_id)
+    if is_html(doc_id) and not text.strip():
+        raise SkippedDocument(f"{doc_id}: no main text found in the page")
     return Document(
         doc_id=doc_id,
-        title=document_title(text, doc_id),
+        title=page_title or document_title(text, doc_id),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
         encoding=encoding,
     )
+
+
+def readable_text(decoded: str, doc_id: str) -> tuple[str, str | None]:
+    """A decoded file's document text, with universal newlines, and the title an HTML page gives.
+
+    An HTML page's text is its main text as trafilatura extracts it, so passage offsets are into
+    that text, not into the markup.
+    """
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    if not is_html(doc_id):
+        return text, None
+    page = extract_html(text.removeprefix("\ufeff"))
+    # trafilatura puts each paragraph, heading or list item on a line: blank lines make them paragraphs.
+    lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n\n".join(line.strip() for line in lines if line.strip()), page.title
 
 
 def load_corpus(
@@ -216,8 +268,8 @@ def load_corpus(
     walked = document_files(corpus)
     files = walked.files
     if not files:
-        refused = "".join(f"; skipped {item.reason}" for item in walked.refused)
-        raise CorpusError(f"no .txt or .md documents in {corpus}{refused}")
+        refused = "".join(f"; {warning}" for warning in skip_warnings(walked.refused))
+        raise CorpusError(f"no .txt, .md or .html documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
     load = CorpusLoad(documents=[], skipped=list(walked.refused))
     for number, (doc_id, path) in enumerate(files, start=1):

@@ -6,13 +6,14 @@ import gc
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.answer_types import answer_type, answer_types_in
 from index.answers import (
     CORRECTION_WEIGHT,
     DEFAULT_MIN_CONFIDENCE,
@@ -22,12 +23,14 @@ from index.answers import (
     Correction,
     RankedPassage,
     SentenceTerms,
+    average_length_bm25,
     best_quote,
     checked_question,
     confidence,
+    evidence_windows,
     rerank,
 )
-from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus
+from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
 from index.markdown import QUOTABLE, Unit, inline_searchable_text, quote_units, searchable_text
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
@@ -128,7 +131,7 @@ class PassageIndex:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"skipped {skipped.reason}" for skipped in self.skipped]
+        return skip_warnings(self.skipped)
 
     def passage(self, doc_id: str, ordinal: int) -> Passage | None:
         """Passage `ordinal` (1-based) of a document, or None."""
@@ -159,17 +162,28 @@ class PassageIndex:
         candidates = top_k(scores, max(top_k_passages, RERANK_DEPTH, 1))
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
-        best = rerank(candidates, terms, weights, self._sentences)[: max(top_k_passages, 1)]
+        wanted = answer_type(question)
+        best = rerank(candidates, terms, weights, self._sentences, wanted)[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        ranked = [self._ranked(position, score, bm25_of[position], weights) for position, score in best]
-        top_terms = frozenset().union(*(sentence.term_set for sentence in self._sentences(best[0][0])))
-        certainty = confidence(
-            {term: self.engine.idf(term) for term in terms},
-            top_terms,
-            name_terms=self._name_terms(question, corrections_made),
-            bm25=bm25_of[best[0][0]],
-            k1=self.engine.k1,
-            credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
+        ranked = [self._ranked(position, score, bm25_of[position], weights, wanted) for position, score in best]
+        top = best[0][0]
+        section_terms = (
+            frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
+        )
+        weights_of_terms = {term: self.engine.idf(term) for term in terms}
+        term_counts = Counter(section_terms)
+        for sentence in self._sentences(top):
+            term_counts.update(sentence.terms)
+        certainty = max(
+            confidence(
+                {term: self.engine.idf(term) for term in terms},
+                window,
+                name_terms=self._name_terms(question, corrections_made),
+                bm25=min(bm25_of[top], average_length_bm25(weights_of_terms, term_counts, self.engine.k1)),
+                k1=self.engine.k1,
+                credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
+            )
+            for window in evidence_windows(self._sentences(top), section_terms)
         )
         corrections = tuple(
             Correction(item.word, self._spelling(item.replacement, [found.passage.text for found in ranked]))
@@ -227,10 +241,12 @@ class PassageIndex:
                     return match.group()
         return term
 
-    def _ranked(self, position: int, score: float, bm25: float, weights: dict[str, float]) -> RankedPassage:
+    def _ranked(
+        self, position: int, score: float, bm25: float, weights: dict[str, float], wanted: str | None = None
+    ) -> RankedPassage:
         passage = self.passages[position]
         document = self._document_of[position]
-        quote_start, quote_end = best_quote(weights, self._sentences(position))
+        quote_start, quote_end = best_quote(weights, self._sentences(position), wanted)
         return RankedPassage(
             passage=passage,
             title=document.title,
@@ -266,7 +282,14 @@ class PassageIndex:
             searched = [text[unit.start : unit.end] for unit in units]
         terms = self.analyzer.tokenizer.tokenize_many(searched)
         sentences = [
-            SentenceTerms.of(unit.start, unit.end, unit_terms, quotable=unit.kind in QUOTABLE, group=unit.group)
+            SentenceTerms.of(
+                unit.start,
+                unit.end,
+                unit_terms,
+                quotable=unit.kind in QUOTABLE,
+                group=unit.group,
+                answer_types=answer_types_in(text[unit.start : unit.end]),
+            )
             for unit, unit_terms in zip(units, terms, strict=True)
         ]
         cache[position] = sentences

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,15 +54,19 @@ _FURNITURE_PREFIX = re.compile(
     r"|see also|don't miss|editor's picks?)\s*[:|\-–—]",
     re.IGNORECASE,
 )
+_SHARE_WORD = (
+    r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|share|tweet|copy link|print)"
+)
 _FURNITURE_LINE = re.compile(
     r"^(?:read more|continue reading|click here\b.*|subscribe\b.*|sign up\b.*|follow us\b.*"
-    r"|share(?: this| this article| this story| on \w+)?|tweet|e-?mail|print|copy link|advertisement"
+    r"|share (?:this|this article|this story|on \w+)|advertisement"
     r"|sponsored(?: content)?|skip to (?:main )?content|back to top|all rights reserved.*"
-    r"|\(?(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|share|tweet"
-    r"|copy link|print)(?:[\s,|/•·]+(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest"
-    r"|email|e-mail|share|tweet|copy link|print))*\)?)[.!…]*$",
+    rf"|\(?{_SHARE_WORD}(?:[\s,|/•·]+{_SHARE_WORD})+\)?)[.!…]*$",
     re.IGNORECASE,
 )
+# One share-button word alone ("Email", "Telegram", "Print") is furniture only among other furniture:
+# alone it may be an item of a documentation list.
+_LONE_SHARE_WORD = re.compile(rf"^\(?{_SHARE_WORD}\)?[.!…]*$", re.IGNORECASE)
 # Furniture lines are short; a long line starting with "Subscribe" is prose.
 _MAX_FURNITURE_CHARS = 160
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
@@ -74,6 +79,46 @@ def is_furniture(line: str) -> bool:
     if not stripped or len(stripped) > _MAX_FURNITURE_CHARS:
         return False
     return bool(_FURNITURE_PREFIX.match(stripped) or _FURNITURE_LINE.match(stripped))
+
+
+def _is_lone_share_word(line: str) -> bool:
+    return bool(_LONE_SHARE_WORD.match(_LIST_MARKER.sub("", line.strip()).strip()))
+
+
+def furniture_lines(lines: list[str]) -> list[bool]:
+    """Which of a document's lines are page furniture, each judged with its neighbours.
+
+    A line `is_furniture` says so about is furniture wherever it is. A line that is one
+    share-button word is furniture only in a run of two or more furniture lines (blank lines
+    between them allowed), such as "Share / Email / Print" around an article, and not when
+    the run is part of a list whose other items are content, so "- Telegram" in a
+    documentation list stays.
+    """
+    flags = [is_furniture(line) for line in lines]
+    lone = [not flag and _is_lone_share_word(line) for line, flag in zip(lines, flags, strict=True)]
+    filled = [number for number, line in enumerate(lines) if line.strip()]
+    run: list[int] = []
+    for position, number in enumerate([*filled, -1]):
+        if number >= 0 and (flags[number] or lone[number]):
+            run.append(position)
+            continue
+        if len(run) >= 2 and not _run_is_in_a_content_list(lines, filled, run, flags, lone):
+            for member in run:
+                flags[filled[member]] = True
+        run = []
+    return flags
+
+
+def _run_is_in_a_content_list(
+    lines: list[str], filled: list[int], run: list[int], flags: list[bool], lone: list[bool]
+) -> bool:
+    """Whether a run of share words is list items next to list items that are content."""
+    if not any(lone[filled[member]] and _LIST_MARKER.match(lines[filled[member]]) for member in run):
+        return False
+    neighbours = [filled[run[0] - 1]] if run[0] > 0 else []
+    if run[-1] + 1 < len(filled):
+        neighbours.append(filled[run[-1] + 1])
+    return any(_LIST_MARKER.match(lines[number]) and not (flags[number] or lone[number]) for number in neighbours)
 
 
 def split_passages(
@@ -105,11 +150,13 @@ def _blocks(text: str) -> Iterator[_Block]:
     # A byte-order mark is invisible: it must not open the first passage.
     position = 1 if text.startswith("\ufeff") else 0
     previous = ""
-    for line in text[position:].split("\n"):
+    lines = text[position:].split("\n")
+    furniture = furniture_lines(lines)
+    for line, is_page_furniture in zip(lines, furniture, strict=True):
         line_start, line_end = position, position + len(line)
         position = line_end + 1
         stripped = line.strip()
-        if not stripped or is_furniture(line):
+        if not stripped or is_page_furniture:
             if start is not None:
                 yield _Block(start, end, after_break)
                 after_break = False
@@ -244,11 +291,15 @@ def split_markdown_passages(
 def _markdown_sections(text: str, blocks: list[Block]) -> list[list[Block]]:
     """Blocks grouped by the heading that opens their section; furniture paragraphs left out."""
     sections: list[list[Block]] = []
+    lines = text.split("\n")
+    line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+    furniture = furniture_lines(lines)
     for block in blocks:
-        if block.kind == "paragraph" and all(
-            is_furniture(line) for line in text[block.start : block.end].split("\n") if line.strip()
-        ):
-            continue
+        if block.kind == "paragraph":
+            first = bisect_right(line_starts, block.start) - 1
+            last = bisect_right(line_starts, max(block.start, block.end - 1)) - 1
+            if all(furniture[number] for number in range(first, last + 1) if lines[number].strip()):
+                continue
         opens = block.kind == "heading"
         # A heading alone, right above a deeper one, opens that subsection's passage instead of being one.
         alone_above = (

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from index import ranking
-from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_any
+from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_any, readable_text
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
@@ -434,7 +434,7 @@ def _passages_match(index: PassageIndex, document: DocumentInfo, raw: bytes) -> 
         decoded = raw.decode(document.encoding)
     except (LookupError, UnicodeDecodeError):
         return False
-    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = readable_text(decoded, document.doc_id)
     passages = index.passages[document.first_passage : document.first_passage + document.passage_count]
     return all(text[passage.start : passage.end] == passage.text for passage in passages)
 

@@ -10,7 +10,8 @@ from typing import Literal
 
 from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
-from index.passages import is_furniture
+from index.html import extract_html
+from index.passages import furniture_lines
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
@@ -82,7 +83,8 @@ def clean_text(text: str) -> str:
     """Text without control characters or furniture lines, with paragraph breaks kept."""
     text = _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _BIDI_CONTROLS.sub("", _CONTROL_CHARS.sub("", text))
-    lines = [line.rstrip() for line in text.split("\n") if not is_furniture(line)]
+    lines = text.split("\n")
+    lines = [line.rstrip() for line, furniture in zip(lines, furniture_lines(lines), strict=True) if not furniture]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
@@ -96,28 +98,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | None, str | None, str]:
-    import trafilatura
-
     html, encoding = decode_text(data)
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-    )
-    if result is None:
-        return "", None, None, None, encoding
-    as_dict = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-    text = as_dict.get("text") or ""
-    return (
-        text,
-        as_dict.get("title"),
-        as_dict.get("date"),
-        as_dict.get("url"),
-        encoding,
-    )
+    page = extract_html(html, url)
+    return page.text, page.title, page.published, page.canonical_url, encoding
 
 
 def _extract_pdf(data: bytes) -> str:

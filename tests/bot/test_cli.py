@@ -303,6 +303,17 @@ def test_index_info_reports_stale(cli, make_corpus) -> None:
     assert "stale" in info.out
 
 
+def test_index_info_sums_up_and_lists_unread_files(cli, make_corpus) -> None:
+    """`index info` gives the one summary of unread file types, then names the files, and the index stays current."""
+    corpus = make_corpus({"a.txt": "Blinken met the prince in Riyadh.\n", "api.rst": "x", "b.docx": "y"})
+    cli("index", "build", "--corpus", str(corpus))
+    info = cli("index", "info", "--corpus", str(corpus))
+    assert info.code == 0
+    assert "status:      current" in info.out
+    assert "(skipped 2 files of types quotebot doesn't read: .docx (1), .rst (1))" in info.out
+    assert "(not read: api.rst, b.docx)" in info.out
+
+
 def test_index_info_without_index(cli, make_corpus) -> None:
     """`index info` before any build says so, exit 1."""
     corpus = make_corpus({"a.txt": "Text."})
@@ -338,7 +349,7 @@ def test_missing_corpus(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({}, "no .txt or .md documents"),
+        ({}, "no .txt, .md or .html documents"),
         ({"a.txt": "", "b.md": "\n\n   \n"}, "no usable documents"),
         ({"only.txt": "Read more\nSubscribe to our newsletter\nShare this article\n"}, "no text to index"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,12 @@ from index.answers import (
     SENTENCE_BM25_WEIGHT,
     SENTENCE_WEIGHT,
     SentenceTerms,
+    average_length_bm25,
     best_quote,
     bm25_share,
     confidence,
     evidence_weight,
+    evidence_windows,
     phrase_mass,
     rerank,
     sentence_bm25,
@@ -98,15 +101,19 @@ def test_passages_come_best_first(index: PassageIndex) -> None:
 
 
 def test_confidence_of_a_question_half_outside_the_corpus(index: PassageIndex) -> None:
-    """By hand: one term in 1 of 4 passages, one unknown; the mean of the sqrt-IDF share matched and the BM25 share."""
+    """By hand: one term in 1 of 4 passages, one unknown; the mean of the sqrt-IDF share and the unbiased BM25 share."""
     answer = index.ask("schooner zeppelin", min_confidence=0.0)
     known_idf = math.log(1 + (4 - 1 + 0.5) / (1 + 0.5))
     unknown_idf = math.log(1 + (4 - 0 + 0.5) / (0 + 0.5))
     share = math.sqrt(known_idf) / (math.sqrt(known_idf) + math.sqrt(unknown_idf))
     position = index.passages.index(answer.passages[0].passage)
     bm25 = float(index.engine.scores(["schooner"])[position])
+    # The passage is short: its BM25 counts as at average length, where a term found tf times scores idf tf/(tf+k1).
+    found = index.analyzer.tokenizer.tokenize(PARAGRAPHS[2]).count("schooner")
+    average_length = known_idf * found / (found + index.engine.k1)
+    assert average_length < bm25
     attainable = (known_idf + unknown_idf) / (1 + index.engine.k1)
-    assert answer.confidence == pytest.approx(0.5 * share + 0.5 * min(bm25 / attainable, 1.0))
+    assert answer.confidence == pytest.approx(0.5 * share + 0.5 * min(average_length / attainable, 1.0))
     assert answer.passages[0].passage.text == PARAGRAPHS[2]
 
 
@@ -328,3 +335,46 @@ def test_rerank_breaks_ties_by_position() -> None:
 def test_unknown_terms_weigh_most() -> None:
     """A term absent from the corpus gets Lucene's highest IDF, so it weighs most in the confidence."""
     assert lucene_idf(4, 0) > lucene_idf(4, 1) > lucene_idf(4, 4) > 0
+
+
+def test_evidence_windows_take_consecutive_sentences_that_fit_with_the_heading_path() -> None:
+    """Each sentence opens a window of the sentences that fit in `max_chars`; the context terms are in all."""
+    sentences = [
+        SentenceTerms.of(0, 100, ["alpha"]),
+        SentenceTerms.of(101, 200, ["beta"]),
+        SentenceTerms.of(201, 900, ["gamma"]),
+    ]
+    windows = evidence_windows(sentences, frozenset({"title"}), max_chars=250)
+    assert windows == [
+        frozenset({"title", "alpha", "beta"}),
+        frozenset({"title", "beta"}),
+        frozenset({"title", "gamma"}),  # longer than max_chars: a window alone
+    ]
+    assert evidence_windows([], frozenset({"title"})) == [frozenset({"title"})]
+
+
+def test_a_long_section_scattering_the_question_words_is_refused(make_corpus, builtin_analyzer) -> None:
+    """Question words spread over a long section don't add up to an answer; the same words together do."""
+    filler = " ".join(f"Paragraph {n} talks about the weather in the hills at length." for n in range(6))
+    scattered = (
+        "# Deployment\n\n"
+        f"The server starts in the morning. {filler}\n\n"
+        f"Logs are kept for a week. {filler}\n\n"
+        f"A proxy can sit in front. {filler}\n\n"
+        f"Backups run every night. {filler}\n"
+    )
+    compact = "# Rotation\n\nThe server rotates its logs behind the proxy every night, before backups.\n"
+    question = "Does the server rotate logs behind the proxy before backups?"
+    refused = build_index(make_corpus({"deploy.md": scattered}), analyzer=builtin_analyzer).ask(question)
+    answered = build_index(make_corpus({"rotation.md": compact + "\n" + scattered}), analyzer=builtin_analyzer)
+    assert not refused.found
+    assert answered.ask(question).found
+
+
+def test_average_length_bm25_gives_brevity_no_credit() -> None:
+    """Each matched term scores idf * tf / (tf + k1), whatever the passage's length; unmatched terms score 0."""
+    weights = {"blog": 2.0, "tags": 1.0, "posts": 3.0}
+    counts = Counter({"blog": 1, "tags": 3, "other": 9})
+    expected = 2.0 * 1 / (1 + 1.2) + 1.0 * 3 / (3 + 1.2)
+    assert average_length_bm25(weights, counts, k1=1.2) == pytest.approx(expected)
+    assert average_length_bm25(weights, Counter(), k1=1.2) == 0.0

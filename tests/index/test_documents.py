@@ -26,7 +26,7 @@ def test_folder_is_searched_recursively_for_txt_and_md(make_corpus) -> None:
     )
     load = load_corpus(corpus)
     assert [document.doc_id for document in load.documents] == ["a.txt", "sub/b.md", "sub/deeper/c.TXT"]
-    assert load.skipped == []
+    assert [item.doc_id for item in load.skipped] == ["notes.pdf"]
 
 
 def test_markdown_suffix_is_read_like_md(make_corpus) -> None:
@@ -81,7 +81,7 @@ def test_missing_corpus_raises_corpus_error(tmp_path: Path) -> None:
 def test_empty_folder_raises_corpus_error(make_corpus) -> None:
     """A folder without documents is a CorpusError."""
     corpus = make_corpus({"image.png": b"\x89PNG"})
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md documents"):
+    with pytest.raises(CorpusError, match=r"no \.txt, \.md or \.html documents"):
         load_corpus(corpus)
 
 
@@ -325,3 +325,66 @@ def test_a_document_holding_a_forbidden_text_is_skipped(make_corpus) -> None:
 def test_title_from_filename_keeps_acronyms(name: str, title: str) -> None:
     """A file name's own case is kept, and lower-case acronyms get theirs back."""
     assert title_from_filename(name) == title
+
+
+def test_files_of_unread_types_are_named_in_one_summary_warning(make_corpus) -> None:
+    """Unread file types are counted per type in a single warning, most common first; hidden files aren't counted."""
+    corpus = make_corpus(
+        {
+            "guide.md": "Read me.",
+            "api.rst": "Not read.",
+            "sub/usage.RST": "Not read either.",
+            "report.docx": b"PK\x03\x04",
+            ".hidden.rst": "never seen",
+        }
+    )
+    load = load_corpus(corpus)
+    assert load.warnings == ["skipped 3 files of types quotebot doesn't read: .rst (2), .docx (1)"]
+    assert sorted(item.doc_id for item in load.skipped) == ["api.rst", "report.docx", "sub/usage.RST"]
+
+
+def test_unread_types_summary_sits_beside_other_warnings(make_corpus) -> None:
+    """A binary document keeps its own warning; one unread file is "1 file"."""
+    corpus = make_corpus({"good.md": "Fine.", "blob.txt": b"\x00binary\x00" * 10, "Makefile": "all:"})
+    load = load_corpus(corpus)
+    assert len(load.warnings) == 2
+    assert "blob.txt is a binary file" in load.warnings[0]
+    assert load.warnings[1] == "skipped 1 file of types quotebot doesn't read: no extension (1)"
+
+
+def test_a_folder_of_only_unread_types_says_so_in_one_line(make_corpus) -> None:
+    """With no document at all, the error sums up the unread files instead of naming each."""
+    corpus = make_corpus({"a.rst": "x", "b.rst": "y"})
+    with pytest.raises(CorpusError, match=r"skipped 2 files of types quotebot doesn't read: \.rst \(2\)$"):
+        load_corpus(corpus)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_html_pages_are_read_for_their_main_text(make_corpus) -> None:
+    """`.html` and `.htm` pages are documents: main text in paragraphs, no navigation or footer, titled by the page."""
+    corpus = make_corpus(
+        {
+            "install.html": (FIXTURES / "install.html").read_bytes(),
+            "guides/deploy.HTM": (FIXTURES / "deploy.htm").read_bytes(),
+        }
+    )
+    load = load_corpus(corpus)
+    assert load.skipped == []
+    by_id = {document.doc_id: document for document in load.documents}
+    assert by_id["install.html"].title == "Install guide"  # from <title>
+    assert by_id["guides/deploy.HTM"].title == "Deploying the bot"  # from <h1>, the page having no <title>
+    install = by_id["install.html"].text
+    assert install.startswith("Run pip install quotebot to install it.")
+    assert "\n\nThen run quotebot ask" in install
+    for chrome in ("Home", "Blog", "Copyright", "<p>"):
+        assert chrome not in install, chrome
+
+
+def test_html_page_without_main_text_is_skipped_saying_so(make_corpus) -> None:
+    """A page that is only a script has no main text: skipped with a reason, not indexed empty."""
+    corpus = make_corpus({"good.md": "Fine.", "app.html": "<html><body><script>start()</script></body></html>"})
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["good.md"]
+    assert load.warnings == ["skipped app.html: no main text found in the page"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.markdown import markdown_blocks, quote_units, searchable_text
 from index.passage_index import Analyzer, PassageIndex, build_index
@@ -204,3 +208,82 @@ def test_blocks_skip_front_matter_rules_and_comments() -> None:
         ("heading", "# A"),
         ("paragraph", "Text."),
     ]
+
+
+# ---------------------------------------------------------------------------
+# Property-based: generated Markdown of headings, wrapped paragraphs, code blocks and lists.
+
+MARKDOWN_WORDS = "site theme plugin build page search config deploy nav docs folder server option block".split()
+
+
+@dataclass
+class GeneratedMarkdown:
+    """Markdown text and the spans that must never be cut: sentences, list items and code blocks."""
+
+    text: str = ""
+    whole: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, piece: str, *, keep_whole: bool = False) -> None:
+        if keep_whole:
+            self.whole.append((len(self.text), len(self.text) + len(piece)))
+        self.text += piece
+
+
+@st.composite
+def markdown_sentence(draw: st.DrawFn) -> str:
+    """A capitalized sentence of plain words, sometimes hard-wrapped once, ending with a full stop."""
+    words = draw(st.lists(st.sampled_from(MARKDOWN_WORDS), min_size=3, max_size=14))
+    words[0] = words[0].capitalize()
+    if len(words) > 4 and draw(st.booleans()):
+        words[2] = words[2] + "\n"  # a hard wrap inside the sentence
+        return " ".join(words).replace("\n ", "\n") + "."
+    return " ".join(words) + "."
+
+
+block = st.one_of(
+    st.tuples(st.just("heading"), st.integers(1, 3), st.lists(st.sampled_from(MARKDOWN_WORDS), min_size=1, max_size=3)),
+    st.tuples(st.just("paragraph"), st.lists(markdown_sentence(), min_size=1, max_size=30)),
+    st.tuples(st.just("code"), st.lists(st.sampled_from(["x = 1", "", "print(x)", "# not a heading"]), max_size=6)),
+    st.tuples(st.just("list"), st.lists(markdown_sentence(), min_size=1, max_size=5)),
+)
+
+
+@st.composite
+def markdown_document(draw: st.DrawFn) -> GeneratedMarkdown:
+    """Blocks separated by one blank line; each sentence, list item and code block recorded as uncuttable."""
+    generated = GeneratedMarkdown()
+    for kind, *content in draw(st.lists(block, min_size=1, max_size=12)):
+        if kind == "heading":
+            level, words = content
+            generated.add("#" * level + " " + " ".join(words).capitalize())
+        elif kind == "paragraph":
+            for number, sentence in enumerate(content[0]):
+                if number:
+                    generated.add(" ")
+                generated.add(sentence, keep_whole=True)
+        elif kind == "code":
+            generated.add("```python\n" + "".join(line + "\n" for line in content[0]) + "```", keep_whole=True)
+        else:
+            for number, item in enumerate(content[0]):
+                if number:
+                    generated.add("\n")
+                generated.add("- ")
+                generated.add(item.replace("\n", "\n  "), keep_whole=True)
+        generated.add("\n\n")
+    return generated
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=markdown_document())
+def test_generated_markdown_passages_cover_content_in_order_and_never_cut_a_unit(
+    document: GeneratedMarkdown, splitter: SentenceSplitter
+) -> None:
+    """Passages are in order and disjoint, hold every sentence, item and code block, and cut none of them."""
+    passages = passages_of(document.text, splitter)
+    for before, after in pairwise(passages):
+        assert before.end <= after.start
+    assert [passage.ordinal for passage in passages] == list(range(1, len(passages) + 1))
+    for start, end in document.whole:
+        holders = [passage for passage in passages if passage.start < end and start < passage.end]
+        assert len(holders) == 1, f"{document.text[start:end]!r} is in {len(holders)} passages"
+        assert holders[0].start <= start and end <= holders[0].end, f"{document.text[start:end]!r} is cut"

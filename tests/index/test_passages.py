@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from index.documents import load_corpus
 from index.passage_index import build_index
-from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage, is_furniture, split_passages
+from index.passages import (
+    MAX_PASSAGE_CHARS,
+    MIN_PASSAGE_CHARS,
+    Passage,
+    furniture_lines,
+    is_furniture,
+    split_markdown_passages,
+    split_passages,
+)
 from index.sentences import MAX_SENTENCE_CHARS, SentenceSplitter
 
 FURNITURE_LINES = [
@@ -32,8 +40,7 @@ FURNITURE_LINES = [
     "Follow us on Twitter",
     "Click here to subscribe",
     "Related: Quokka talks stall again",
-    "Copy link",
-    "Print",
+    "Copy link | Print",
 ]
 
 
@@ -205,6 +212,45 @@ def test_furniture_is_never_an_answer(make_corpus, builtin_analyzer) -> None:
     assert not answer.found
     assert answer.hint is None
     assert index.ask("Who did Blinken meet in Riyadh?").found
+
+
+def test_a_run_of_share_buttons_around_an_article_is_dropped(splitter: SentenceSplitter) -> None:
+    """Share-button words on lines of their own, together or beside "Also Read", are page chrome."""
+    text = (
+        "Share\n\nEmail\nPrint\n\n"
+        "Blinken met the Saudi foreign minister in Riyadh on Wednesday to discuss the war in Gaza.\n"
+        "Telegram\n- Also Read: Something else entirely\n"
+        "He then flew to Cairo for more talks with Egyptian officials about the hostages.\n"
+    )
+    passages = split_passages("news.txt", text, splitter)
+    joined = "\n".join(passage.text for passage in passages)
+    for chrome in ("Share", "Email", "Print", "Telegram", "Also Read"):
+        assert chrome not in joined, chrome
+    assert "Blinken met" in joined and "Cairo" in joined
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "Notifications can go to:\n\n- Slack\n- Email\n- Telegram\n- Matrix\n",
+        "Notifications can go to one channel at a time, chosen in the settings.\n\nTelegram\n\nThe bot posts there.\n",
+        "Supported channels:\n\n1. Telegram\n2. Discord\n",
+    ],
+    ids=["list", "lone line", "numbered list"],
+)
+def test_share_words_in_documentation_stay_content(splitter: SentenceSplitter, listing: str) -> None:
+    """A share-button word that is a docs list item, or alone between paragraphs, is kept, in text and Markdown."""
+    for doc_id, passages in (
+        ("notes.txt", split_passages("notes.txt", listing, splitter)),
+        ("notes.md", split_markdown_passages("notes.md", listing, splitter)),
+    ):
+        assert any("Telegram" in passage.text for passage in passages), doc_id
+
+
+def test_ingested_text_keeps_list_items_and_drops_share_runs() -> None:
+    """`furniture_lines` judges each line with its neighbours: a list item stays, a run of buttons goes."""
+    lines = ["Share", "Email", "Print", "", "Channels:", "- Slack", "- Email", "- Telegram", "Print"]
+    assert furniture_lines(lines) == [True, True, True, False, False, False, False, False, False]
 
 
 def test_document_of_only_furniture_has_no_passages(splitter: SentenceSplitter) -> None:

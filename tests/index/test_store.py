@@ -510,3 +510,17 @@ def test_passage_text_replaced_with_text_of_the_same_length_is_rebuilt(
     assert any("aren't its text" in warning for warning in opened.warnings), opened.warnings
     assert opened.index.passages[0].text != "x" * len(passage["text"])
     assert answers_of(opened.index) == expected
+
+
+def test_html_document_is_answered_and_its_saved_index_stays_current(
+    make_corpus, index_dir: Path, builtin_analyzer
+) -> None:
+    """An HTML page's passages are slices of its extracted text, so reopening the saved index doesn't rebuild it."""
+    page = (REPO_ROOT / "tests" / "index" / "fixtures" / "deploy.htm").read_bytes()
+    corpus = make_corpus({"deploy.htm": page})
+    first = open_current(corpus, index_dir, builtin_analyzer)
+    answer = first.index.ask("What must be set before the bot starts?").to_json()
+    assert answer["found"]
+    assert "DISCORD_TOKEN" in answer["passages"][0]["quote"]
+    again = open_current(corpus, index_dir, builtin_analyzer)
+    assert not again.rebuilt
