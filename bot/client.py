@@ -32,6 +32,7 @@ from index.answers import Answer
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
 from index.store import open_index
+from insights.answer_log import AnswerLog
 from knowledge.base import KnowledgeBase, KnowledgeLimits
 from knowledge.database import Database, DatabaseError, open_database
 
@@ -45,7 +46,10 @@ EXTENSIONS = (
     "bot.cogs.reindex",
     "bot.cogs.mentions",
     "bot.cogs.docs",
+    "bot.cogs.autoanswer",
+    "bot.cogs.gaps",
 )
+PURGE_EVERY_SECONDS = 6 * 60 * 60
 
 SETUP_HINT = (
     "set DISCORD_TOKEN in the environment or in .env (see .env.example; the token is on the Bot tab of "
@@ -91,7 +95,7 @@ class Quotebot(commands.Bot):
             # Text commands aren't used; mentions are questions, handled by the mentions cog.
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=discord.Intents.default(),
+            intents=bot_intents(settings),
             allowed_mentions=NO_MENTIONS,
             tree_cls=QuotebotTree,
         )
@@ -105,7 +109,9 @@ class Quotebot(commands.Bot):
         self.guild_indexes: GuildIndexes | None = None
         """None when the knowledge-base database couldn't be opened: the shared corpus still answers."""
         self._database: Database | None = None
-        self._answer_records: AnswerRecords | None = None
+        self.answer_log: AnswerLog | None = None
+        """The question log (None when the database couldn't be opened); it stores nothing when logging is off."""
+        self._purge_task: asyncio.Task[None] | None = None
         self.failed_extensions: list[str] = []
 
     @property
@@ -138,7 +144,8 @@ class Quotebot(commands.Bot):
     @property
     def answer_records(self) -> AnswerRecords | None:
         """The answer log the buttons read and vote in; None when questions aren't logged."""
-        return self._answer_records
+        answer_log = self.answer_log
+        return answer_log if answer_log is not None and answer_log.enabled else None
 
     async def answer_again(self, question: str, guild_id: int | None) -> Answer:
         """A question asked again for a button pressed under its answer (maybe after a restart)."""
@@ -163,9 +170,32 @@ class Quotebot(commands.Bot):
             forbidden_texts=forbidden_texts(settings),
         )
         self.index_service.guild_indexes = self.guild_indexes
+        self.answer_log = AnswerLog(self._database, enabled=settings.log_questions)
+        self._purge_task = asyncio.create_task(self._purge_old_answers(self.answer_log), name="quotebot-log-purge")
+
+    async def _purge_old_answers(self, answer_log: AnswerLog) -> None:
+        """Delete log entries older than QUOTEBOT_LOG_RETENTION_DAYS now, then every few hours while running.
+
+        It runs even with logging off: entries from before it was turned off still expire.
+        """
+        days = self.settings.log_retention_days
+        while True:
+            try:
+                deleted = await answer_log.purge(days)
+            except Exception:
+                log.exception("couldn't delete the question log's old entries")
+            else:
+                if deleted:
+                    log.info("deleted %d question log entries older than %d days", deleted, days)
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
 
     async def close(self) -> None:
         await super().close()
+        purge, self._purge_task = self._purge_task, None
+        if purge is not None:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
         database, self._database = self._database, None
         if database is not None:
             await database.close()
@@ -207,6 +237,17 @@ class Quotebot(commands.Bot):
                 "moderator commands (copy the id from Server Settings > Roles)",
                 role_id,
             )
+
+
+def bot_intents(settings: Settings) -> discord.Intents:
+    """Discord's default intents, plus Message Content only when QUOTEBOT_MESSAGE_CONTENT=true.
+
+    It is privileged: Discord must approve it for a bot in 100 or more servers, and without it messages that
+    don't mention the bot arrive empty. Only auto-answering in text channels and forum posts' bodies need it.
+    """
+    intents = discord.Intents.default()
+    intents.message_content = settings.message_content
+    return intents
 
 
 def unknown_moderator_roles(role_ids: Iterable[int], guilds: Iterable[discord.Guild]) -> list[int]:
@@ -305,7 +346,11 @@ def startup_failure(error: BaseException) -> str | None:
     if isinstance(error, discord.LoginFailure):
         return REJECTED_TOKEN
     if isinstance(error, discord.PrivilegedIntentsRequired):
-        return "quotebot: error: Discord says the bot asks for a privileged intent that isn't enabled"
+        return (
+            "quotebot: error: QUOTEBOT_MESSAGE_CONTENT=true asks for the Message Content intent, which isn't enabled "
+            "for this bot: turn it on under Bot > Privileged Gateway Intents in the Developer Portal, or set "
+            "QUOTEBOT_MESSAGE_CONTENT=false"
+        )
     if isinstance(error, discord.ConnectionClosed):
         if error.code == GATEWAY_AUTHENTICATION_FAILED:
             return REJECTED_TOKEN  # the gateway refused it, e.g. after the token was reset

@@ -17,7 +17,7 @@ import re
 import urllib.parse
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.index_service import ReindexReport
 from bot.wording import counted, moment
@@ -25,6 +25,9 @@ from index.answers import Answer, RankedPassage
 from index.passage_index import DocumentInfo, PassageIndex
 from index.passages import Passage
 from index.sections import PATH_SEPARATOR as SECTION_SEPARATOR
+
+if TYPE_CHECKING:
+    from insights.answer_log import GapsReport
 
 # Discord's embed limits, in characters.
 TITLE_LIMIT = 256
@@ -466,3 +469,64 @@ def reindex_failed_reply(reason: str) -> Reply:
         f"The old index is still answering questions. Why: {escape_markdown(reason)}",
         tone="error",
     )
+
+
+GAPS_BAR_WIDTH = 16
+GAPS_DAYS_SHOWN = 14
+
+
+def gaps_reply(report: GapsReport) -> Reply:
+    """/gaps: the questions nobody could answer, the answers people marked 👎, and the share answered."""
+    period = f"the last {counted(report.days, 'day')}"
+    if report.total == 0:
+        return notice_reply("No questions yet", f"Nobody asked me anything here in {period}.", tone="info")
+    share = report.answered_share or 0.0
+    unanswered = report.total - report.answered
+    description = (
+        f"{counted(report.total, 'question')} in {period}: **{report.answered} answered ({share:.0%})**, "
+        f"{unanswered} not answered."
+    )
+    fields = [
+        ReplyField(
+            "Most asked, not answered",
+            clip_lines(
+                [f"• {group.count}× {clip_escaped(group.example, 300)}" for group in report.unanswered_groups],
+                FIELD_VALUE_LIMIT,
+                "… and {count} more",
+            )
+            if report.unanswered_groups
+            else "Every question was answered.",
+        ),
+        ReplyField(
+            "Most 👎 answers",
+            clip_lines(
+                [
+                    f"• 👎 {item.down} · 👍 {item.up}: {clip_escaped(item.question, 200)}"
+                    + (f" ({clip_escaped(item.doc_id, 80)})" if item.doc_id else "")
+                    for item in report.most_downvoted
+                ],
+                FIELD_VALUE_LIMIT,
+                "… and {count} more",
+            )
+            if report.most_downvoted
+            else "No answer got a 👎.",
+        ),
+        ReplyField("Per day (UTC): answered █, not answered ░", _per_day_chart(report)),
+    ]
+    return fit(Reply("Questions nobody could answer", description, tuple(fields), tone="info"))
+
+
+def _per_day_chart(report: GapsReport) -> str:
+    """A bar per day in a code block: what a chart shows, with no plotting library and in any client."""
+    days = report.per_day[-GAPS_DAYS_SHOWN:]
+    busiest = max((day.answered + day.unanswered for day in days), default=0) or 1
+    lines = []
+    for day in days:
+        total = day.answered + day.unanswered
+        answered_width = round(GAPS_BAR_WIDTH * day.answered / busiest)
+        unanswered_width = round(GAPS_BAR_WIDTH * total / busiest) - answered_width
+        bar = ("█" * answered_width + "░" * unanswered_width).ljust(GAPS_BAR_WIDTH)
+        lines.append(f"{day.day:%m-%d} {bar} {day.answered:>3} {day.unanswered:>3}")
+    earlier = len(report.per_day) - len(days)
+    note = f"\n(the {counted(earlier, 'earlier day')} are in `quotebot gaps`)" if earlier else ""
+    return "```\n" + "\n".join(lines) + "\n```" + note

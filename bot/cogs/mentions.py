@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.answering import answer_question, check_cooldown, validate_question
+from bot.answering import AskedIn, answer_question, check_cooldown, validate_question
 from bot.checks import OnCooldown
 from bot.cooldown import UserCooldown
 from bot.embeds import NO_MENTIONS, to_embed
@@ -22,6 +22,7 @@ from bot.index_service import IndexService
 from bot.interaction_errors import UNEXPECTED
 from bot.replies import Reply, notice_reply
 from index.errors import QuotebotError
+from insights.answer_log import AnswerLog
 
 if TYPE_CHECKING:
     from bot.client import Quotebot
@@ -56,10 +57,13 @@ def replies_to(message: discord.Message, user_id: int) -> bool:
 class Mentions(commands.Cog):
     """Answers mentions, DMs and follow-up replies, as replies."""
 
-    def __init__(self, bot: commands.Bot, service: IndexService, cooldown: UserCooldown) -> None:
+    def __init__(
+        self, bot: commands.Bot, service: IndexService, cooldown: UserCooldown, answer_log: AnswerLog | None = None
+    ) -> None:
         self.bot = bot
         self.service = service
         self.cooldown = cooldown
+        self.answer_log = answer_log
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -91,9 +95,8 @@ class Mentions(commands.Cog):
             await self._reply(message, notice_reply("Sorry", str(error)))
             return
         try:
-            reply, view = await answer_question(
-                self.service, question, message.author.id, message.guild.id if message.guild else None
-            )
+            where = AskedIn.of(message.guild, message.channel.id, "mention")
+            reply, view = await answer_question(self.service, question, message.author.id, where, self.answer_log)
         except QuotebotError as error:
             await self._reply(message, notice_reply("Sorry", str(error)))
             return
@@ -116,4 +119,4 @@ class Mentions(commands.Cog):
 
 
 async def setup(bot: Quotebot) -> None:
-    await bot.add_cog(Mentions(bot, bot.index_service, bot.cooldown))
+    await bot.add_cog(Mentions(bot, bot.index_service, bot.cooldown, bot.answer_log))

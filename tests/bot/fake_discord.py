@@ -287,6 +287,47 @@ def text_channel_payload(
     }
 
 
+def forum_channel_payload(channel_id: int, guild_id: int, name: str, *, position: int = 0) -> JSON:
+    """A guild forum channel object (type 15): its posts are threads."""
+    return {
+        **text_channel_payload(channel_id, guild_id, name, position=position),
+        "type": 15,
+        "available_tags": [],
+        "default_reaction_emoji": None,
+        "default_thread_rate_limit_per_user": 0,
+        "default_sort_order": None,
+        "default_forum_layout": 0,
+    }
+
+
+def thread_channel_payload(
+    channel_id: int, guild_id: int, parent_id: int, owner_id: int, name: str, *, message_count: int = 0
+) -> JSON:
+    """A public thread object (type 11): a forum post, or a thread started from a message."""
+    return {
+        "id": str(channel_id),
+        "type": 11,
+        "guild_id": str(guild_id),
+        "parent_id": str(parent_id),
+        "owner_id": str(owner_id),
+        "name": name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": message_count,
+        "member_count": 1,
+        "total_message_sent": message_count,
+        "flags": 0,
+        "applied_tags": [],
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": now_iso(),
+            "locked": False,
+            "create_timestamp": now_iso(),
+        },
+    }
+
+
 def dm_channel_payload(channel_id: int, recipient: JSON) -> JSON:
     """A DM channel object (type 1)."""
     return {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": [recipient], "flags": 0}
@@ -446,7 +487,8 @@ class FakeRole:
 
 @dataclass
 class FakeChannel:
-    """A guild text channel (type 0) or a DM channel (type 1, with `recipient`)."""
+    """A guild text channel (type 0), a DM channel (type 1, with `recipient`), a forum (type 15) or a thread
+    (type 11, with `parent_id` and `owner_id`)."""
 
     id: int
     type: int
@@ -454,12 +496,23 @@ class FakeChannel:
     guild_id: int | None = None
     recipient: FakeUser | None = None
     position: int = 0
+    parent_id: int | None = None
+    owner_id: int | None = None
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in (10, 11, 12)
 
     def payload(self) -> JSON:
         if self.type == 1:
             assert self.recipient is not None
             return dm_channel_payload(self.id, self.recipient.payload())
         assert self.guild_id is not None
+        if self.type == 15:
+            return forum_channel_payload(self.id, self.guild_id, self.name or "help", position=self.position)
+        if self.is_thread:
+            assert self.parent_id is not None and self.owner_id is not None
+            return thread_channel_payload(self.id, self.guild_id, self.parent_id, self.owner_id, self.name or "thread")
         return text_channel_payload(self.id, self.guild_id, self.name or "general", position=self.position)
 
 
@@ -988,6 +1041,18 @@ class FakeDiscord:
         self.attachments[attachment_id] = attachment
         return attachment
 
+    def add_channel(self, name: str, *, forum: bool = False) -> FakeChannel:
+        """Another text channel, or a forum channel; call it before the client connects (it is in GUILD_CREATE)."""
+        channel = FakeChannel(
+            self.snowflake(), 15 if forum else 0, name, guild_id=self.guild_id, position=len(self.channels)
+        )
+        self.channels[channel.id] = channel
+        return channel
+
+    def threads(self, parent_id: int | None = None) -> list[FakeChannel]:
+        """The threads of the guild (of one channel or forum, with `parent_id`), oldest first."""
+        return [c for c in self.channels.values() if c.is_thread and (parent_id is None or c.parent_id == parent_id)]
+
     def permissions_for(self, user: FakeUser) -> int:
         """The user's permissions in the guild (and its channels: there are no overwrites)."""
         if user.id == self.owner.id:
@@ -1059,8 +1124,10 @@ class FakeDiscord:
             "member_count": len(members),
             "voice_states": [],
             "members": members,
-            "channels": [c.payload() for c in self.channels.values() if c.guild_id == self.guild_id],
-            "threads": [],
+            "channels": [
+                c.payload() for c in self.channels.values() if c.guild_id == self.guild_id and not c.is_thread
+            ],
+            "threads": [c.payload() for c in self.threads()],
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
@@ -1528,6 +1595,35 @@ class FakeDiscord:
         delivered = await self._dispatch_message_event("MESSAGE_CREATE", message)
         return SentMessage(self, message, delivered, order)
 
+    async def create_forum_post(
+        self, forum_id: int, title: str, content: str, *, author: FakeUser | None = None
+    ) -> tuple[FakeChannel, SentMessage]:
+        """A new post in a forum, as Discord delivers it: THREAD_CREATE (newly created), then the post's first
+        message in the thread (MESSAGE_CREATE, its id the thread's id; empty without MESSAGE_CONTENT)."""
+        forum = self.channels[forum_id]
+        if forum.type != 15:
+            raise ValueError(f"channel {forum_id} is not a forum")
+        author = author or self.member
+        thread = FakeChannel(
+            self.snowflake(), 11, title, guild_id=self.guild_id, parent_id=forum.id, owner_id=author.id
+        )
+        self.channels[thread.id] = thread
+        users, roles = self._mentions_in(content)
+        starter = message_payload(
+            thread.id,
+            thread.id,
+            author.payload(),
+            content,
+            guild_id=self.guild_id,
+            member=self.member_payload_for(author, with_user=False),
+            mentions=[self._mention_payload(u, True) for u in users],
+            mention_roles=roles,
+        )
+        self._store(starter)
+        await self.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
+        delivered = await self._dispatch_message_event("MESSAGE_CREATE", starter)
+        return thread, SentMessage(self, starter, delivered, starter["_fake_order"])
+
     async def send_mention(self, question: str, *, author: FakeUser | None = None, **kwargs: Any) -> SentMessage:
         """A guild message `<@bot> question`."""
         return await self.send_message(f"{self.bot_mention} {question}", author=author, **kwargs)
@@ -1625,7 +1721,11 @@ class FakeDiscord:
         return payload
 
     def _build_options(
-        self, definition: JSON | None, options: Mapping[str, Any] | Sequence[JSON] | None, focused: str | None
+        self,
+        definition: JSON | None,
+        options: Mapping[str, Any] | Sequence[JSON] | None,
+        focused: str | None,
+        user: FakeUser,
     ) -> tuple[list[JSON], JSON]:
         """Raw `data.options` from {name: value} (types from the registered definition, else from the values)."""
         resolved: JSON = {}
@@ -1649,6 +1749,11 @@ class FakeDiscord:
             elif isinstance(value, FakeAttachment):
                 resolved.setdefault("attachments", {})[str(value.id)] = value.payload()
                 value = str(value.id)
+            elif isinstance(value, FakeChannel):
+                channel_data = value.payload()
+                channel_data["permissions"] = str(self.permissions_for(user))
+                resolved.setdefault("channels", {})[str(value.id)] = channel_data
+                value = str(value.id)
             built.append(option_payload(name, option_type, value, focused=name == focused))
         return built, resolved
 
@@ -1666,6 +1771,8 @@ class FakeDiscord:
             return 8
         if isinstance(value, FakeAttachment):
             return 11
+        if isinstance(value, FakeChannel):
+            return 7
         return 3
 
     async def _send_interaction(self, payload: JSON, *, source_message_id: int | None = None) -> FakeInteraction:
@@ -1696,7 +1803,7 @@ class FakeDiscord:
             sub = next((o for o in (definition or {}).get("options", []) if o["name"] == part), None)
             chain.append((part, sub["type"] if sub else (2 if len(chain) < len(parts) - 2 else 1)))
             definition = sub
-        leaf_options, resolved = self._build_options(definition, options, focused)
+        leaf_options, resolved = self._build_options(definition, options, focused, user)
         for part, option_type in reversed(chain):
             leaf_options = [option_payload(part, option_type, leaf_options)]
         data: JSON = {"id": str(self._command_id(command, parts[0])), "name": parts[0], "type": 1}
@@ -1892,6 +1999,12 @@ class FakeDiscord:
                 "add_reaction",
             ),
             ("POST", "/channels/{channel_id}/typing", self._typing, "trigger_typing"),
+            (
+                "POST",
+                "/channels/{channel_id}/messages/{message_id}/threads",
+                self._start_thread_from_message,
+                "start_thread_from_message",
+            ),
             ("POST", "/users/@me/channels", self._create_dm, "create_dm"),
             ("GET", "/guilds/{guild}/members/{user_id}", self._get_member, "get_member"),
         ]
@@ -2224,13 +2337,47 @@ class FakeDiscord:
         message = self._channel_message(request)
         if isinstance(message, web.Response):
             return message
-        return self._respond(request, self._public(message))
+        # Without MESSAGE_CONTENT, Discord empties the content over REST too, not only on the gateway.
+        return self._respond(request, self._redact(message, self._intents_or_all()))
+
+    def _intents_or_all(self) -> int:
+        return self.intents if self.intents is not None else -1
+
+    async def _start_thread_from_message(self, request: web.Request) -> web.Response:
+        """A public thread on a message (its id the message's), dispatched as THREAD_CREATE."""
+        message = self._channel_message(request)
+        if isinstance(message, web.Response):
+            return message
+        channel = self.channels[int(message["channel_id"])]
+        if channel.type != 0:
+            return self._respond(request, {"message": "Cannot execute action on this channel type", "code": 50024}, 400)
+        if any(c.id == int(message["id"]) for c in self.threads()):
+            return self._respond(
+                request, {"message": "A thread has already been created for this message", "code": 160004}, 400
+            )
+        body = self._captured(request).json or {}
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            return self._invalid_form(
+                request,
+                {
+                    "name": {
+                        "_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]
+                    }
+                },
+            )
+        thread = FakeChannel(
+            int(message["id"]), 11, name, guild_id=self.guild_id, parent_id=channel.id, owner_id=self.bot_user.id
+        )
+        self.channels[thread.id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
+        return self._respond(request, thread.payload())
 
     async def _get_messages(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel_id"])
         limit = int(request.query.get("limit", "50"))
         found = [
-            self._public(m)
+            self._redact(m, self._intents_or_all())
             for m in self.messages.values()
             if int(m["channel_id"]) == channel_id and not int(m.get("flags", 0)) & FLAG_EPHEMERAL
         ]

@@ -240,7 +240,7 @@ async def test_sync_only_when_the_commands_changed(tmp_path: Path, service: Inde
     bot, sync = await start_bot(settings, service)
     assert bot.failed_extensions == []
     sync.assert_awaited_once_with(guild=None)
-    assert bot.sync_result is not None and bot.sync_result.synced and bot.sync_result.command_count == 7
+    assert bot.sync_result is not None and bot.sync_result.synced and bot.sync_result.command_count == 9
     await bot.close()
 
     bot, sync = await start_bot(settings, service)
@@ -250,7 +250,7 @@ async def test_sync_only_when_the_commands_changed(tmp_path: Path, service: Inde
     await bot.remove_cog("Sources")
     result = await bot.sync_commands()
     sync.assert_awaited_once_with(guild=None)
-    assert result.synced and result.command_count == 6
+    assert result.synced and result.command_count == 8
     await bot.close()
 
     bot, sync = await start_bot(settings, service, force=True)

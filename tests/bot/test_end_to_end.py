@@ -117,9 +117,9 @@ def embed_of(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def button_ids(message: Mapping[str, Any]) -> dict[str, str]:
-    """Label -> custom_id of the message's buttons."""
+    """Label (or emoji, for the votes) -> custom_id of the message's buttons."""
     return {
-        component["label"]: component["custom_id"]
+        component.get("label") or component["emoji"]["name"]: component["custom_id"]
         for row in message.get("components") or []
         for component in row.get("components", [])
         if component.get("type") == 2
@@ -147,6 +147,8 @@ async def test_ask_with_an_answer_and_with_none(server: FakeDiscord, corpus: Pat
             "help",
             "reindex",
             "docs",
+            "autoanswer",
+            "gaps",
             "Ask quotebot",
         }
         message = await ask(server, "How many ships did the lighthouse keeper count in the harbour?")
@@ -468,7 +470,7 @@ async def test_quotebot_sync_and_a_stop_signal_in_a_real_process(
     )
     out, err = await asyncio.wait_for(sync.communicate(), 60)
     assert sync.returncode == 0, err.decode()
-    assert b"synced 7 commands (global)" in out
+    assert b"synced 9 commands (global)" in out
     assert len(server.requests_for("put_global_commands")) == 1
     assert server.gateway_connections == []  # sync only: no gateway session
     assert server.token.encode() not in out + err
