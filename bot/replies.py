@@ -362,7 +362,9 @@ def help_reply(cooldown_seconds: float = 0.0) -> Reply:
         "• **More passages** under an answer shows the next best ones (only for whoever asked)\n\n"
         "**Moderators**\n"
         "• `/reindex`: re-read the documents without restarting me\n"
-        "• `/docs add`, `/docs remove`, `/docs list`: this server's own documents (a file or a web page)" + cooldown,
+        "• `/docs add`, `/docs remove`, `/docs list`: this server's own documents (a file or a web page)\n"
+        "• `/autoanswer set`, `/autoanswer list`: answer questions in a channel or forum without a mention\n"
+        "• `/gaps`: the questions nobody could answer, and the answers marked 👎" + cooldown,
         tone="info",
     )
 

@@ -20,7 +20,10 @@ What the server does, as discord.py 2.7 expects it:
   test) is stored in `FakeDiscord.messages` with a snowflake id, so it can be replied to, fetched, or have its
   buttons pressed later. Bot messages are echoed back as MESSAGE_CREATE / MESSAGE_UPDATE like Discord does.
 * Without the MESSAGE_CONTENT intent, user messages arrive with empty content unless they are DMs, mention the
-  bot, or are the bot's own - again like Discord.
+  bot, or are the bot's own - again like Discord, on the gateway and over REST.
+* Forums and threads: `add_channel(name, forum=True)` makes a forum; `create_forum_post` sends THREAD_CREATE
+  (newly created) and the post's first message, whose id is the thread's; a bot can start a thread on a
+  message (POST .../messages/{id}/threads), and its messages in a thread are stored like any others.
 * Message bodies are checked against Discord's main limits (empty message, 2000 characters of content, embed
   sizes, components); a violation answers 400 "Invalid Form Body" and is listed in `rejected_requests`.
 * Interactions must be answered within `interaction_deadline` seconds (3 on Discord), at most once; after a
