@@ -33,6 +33,11 @@ class UserCooldown:
             }
         return 0.0
 
+    def waiting(self, user_id: int) -> bool:
+        """Whether `user_id` is still in their cooldown, without counting this as a use."""
+        last = self._last_use.get(user_id)
+        return self.seconds > 0 and last is not None and self._clock() - last < self.seconds
+
     def first_notice(self, user_id: int) -> bool:
         """True once per cooldown window of a user who is waiting: only the first refusal is worth a reply.
 

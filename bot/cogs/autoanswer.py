@@ -226,8 +226,8 @@ class Autoanswer(commands.GroupCog, group_name="autoanswer"):
             question = validate_question(message.content)
         except QuotebotError:
             return  # unasked: a question too long to answer isn't worth a refusal
-        if self.cooldown.retry_after(message.author.id) > 0:
-            return
+        if self.cooldown.waiting(message.author.id):
+            return  # a burst of questions is answered once per cooldown, and silently skipped otherwise
         where = AskedIn.of(guild, message.channel.id, "auto")
         try:
             await self._answer_unasked(message, question, where, open_thread=setting.open_thread)
@@ -239,6 +239,9 @@ class Autoanswer(commands.GroupCog, group_name="autoanswer"):
     ) -> None:
         answer = await self._confident_answer(question, where)
         if answer is None:
+            return
+        # Only an answer posted counts as a use: staying silent mustn't make the asker wait to ask with /ask.
+        if self.cooldown.retry_after(message.author.id) > 0:
             return
         answer_id = await log_answer(self.answer_log, answer, where)
         embed = to_embed(answer_reply(answer))

@@ -69,3 +69,17 @@ def test_first_notice_once_per_window() -> None:
     assert cooldown.retry_after(1) == 0
     assert cooldown.retry_after(1) > 0
     assert cooldown.first_notice(1) is True
+
+
+def test_waiting_looks_without_counting_a_use() -> None:
+    """Auto-answer checks the cooldown before scoring and counts a use only when it posts an answer."""
+    clock = FakeClock()
+    cooldown = UserCooldown(5, clock)
+    assert not cooldown.waiting(1)
+    assert not cooldown.waiting(1)  # looking twice started nothing
+    assert cooldown.retry_after(1) == 0
+    clock.now += 2
+    assert cooldown.waiting(1)
+    clock.now += 3
+    assert not cooldown.waiting(1)
+    assert not UserCooldown(0, clock).waiting(1)
