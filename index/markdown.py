@@ -21,7 +21,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html"]
-UnitKind = Literal["heading", "sentence", "item", "row", "code"]
+UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
 QUOTABLE: frozenset[UnitKind] = frozenset({"sentence", "item", "row"})
 """What a quote may be: a sentence, a list item or a table row. Headings and code count only in ranking."""
 SentenceSpans = Callable[[str, int], list[tuple[int, int]]]
@@ -199,11 +199,12 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
                 units.append(Unit("code", start, end, group))
             else:
                 units.extend(Unit("code", *span, group) for span in _line_spans(text, start, end))
-        elif (token.type == "paragraph_open" and not in_item) or (
-            token.type == "html_block" and not _is_comment(token.content)
-        ):
+        elif token.type == "paragraph_open" and not in_item:
             start, end = lines.span(*token.map)
             units.extend(Unit("sentence", *span, group) for span in sentence_spans(text[start:end], start))
+        elif token.type == "html_block" and not _is_comment(token.content):
+            # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.
+            units.append(Unit("html", *lines.span(*token.map), group))
     return [unit for unit in units if unit.start < unit.end]
 
 
@@ -252,6 +253,15 @@ def inline_searchable_text(markdown: str) -> str:
     """`searchable_text` of a span inside a block (a sentence, a list item, a table row)."""
     tokens = PARSER.parseInline(markdown)
     return inline_text(tokens[0].children or []) if tokens else ""
+
+
+def unit_searchable_text(markdown: str, kind: UnitKind) -> str:
+    """The words of a unit (see `quote_units`) a question may match: code as it is, HTML without its tags."""
+    if kind == "code":
+        return markdown
+    if kind == "html":
+        return html_text(markdown)
+    return inline_searchable_text(markdown)
 
 
 def inline_text(children: list[Token]) -> str:

@@ -32,7 +32,7 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
-from index.markdown import QUOTABLE, Unit, inline_searchable_text, quote_units, searchable_text
+from index.markdown import QUOTABLE, Unit, quote_units, searchable_text, unit_searchable_text
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
@@ -269,10 +269,7 @@ class PassageIndex:
         text = self.passages[position].text
         if is_markdown(self._document_of[position].doc_id):
             units = quote_units(text, self.analyzer.splitter.spans)
-            searched = [
-                unit_text if unit.kind == "code" else inline_searchable_text(unit_text)
-                for unit_text, unit in ((text[unit.start : unit.end], unit) for unit in units)
-            ]
+            searched = [unit_searchable_text(text[unit.start : unit.end], unit.kind) for unit in units]
         else:
             units = [
                 Unit("sentence", start, end, group)

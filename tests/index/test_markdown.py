@@ -175,6 +175,21 @@ def test_html_comments_and_emphasis_markers_are_not_terms(tmp_path: Path, analyz
     assert not index.ask("wibblewobble zumzum").found
 
 
+def test_an_html_block_is_searched_but_never_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A raw HTML block's words find its passage, without its tags; the quote is the Markdown text beside it."""
+    text = (
+        "# Events\n\nThere are three kinds of events.\n\n"
+        '<details class="card">\n<summary>\nSee a diagram of the events\n</summary>\n</details>\n'
+    )
+    units = quote_units(text, SentenceSplitter("builtin").spans)
+    assert [unit.kind for unit in units] == ["heading", "sentence", "html"]
+    index = index_of(tmp_path, text, analyzer)
+    answer = index.ask("diagram of the events")
+    assert answer.found
+    assert answer.passages[0].quote == "There are three kinds of events."
+    assert not index.ask("details summary card").found
+
+
 def test_document_without_headings_is_split_by_blocks(splitter: SentenceSplitter) -> None:
     """With no heading at all, the document is one section: small enough, it is one passage."""
     text = "First paragraph of notes.\n\nSecond paragraph of notes.\n"
