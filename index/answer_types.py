@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-AnswerType = Literal["time", "number", "person", "place"]
+AnswerType = Literal["time", "number", "person", "place", "decision"]
 
 _QUESTION_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\b(?:when|what (?:year|date|time|day|month)|which (?:year|date|day|month))\b", re.I), "time"),
@@ -18,6 +18,14 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\b(?:who|whom|whose)\b", re.I), "person"),
     (re.compile(r"\bwhere\b", re.I), "place"),
 )
+# A yes/no question: a clause opening with an auxiliary verb ("Can it...", "..., does case matter?").
+_YES_NO = re.compile(
+    r"(?:^|[.?!,;:]\s+|\b(?:and|but|or|so)\s+)(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|may"
+    r"|might|must|has|have|had|isn't|aren't|doesn't|don't|didn't|can't|won't)\b",
+    re.I,
+)
+# What decides a yes/no question: a negation, a restriction or an obligation.
+_DECISION = re.compile(r"\b(?:not|no|never|cannot|only|must|none|nothing|neither|nor|without)\b|n't\b|n’t\b", re.I)
 _MONTHS = (
     r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?"
     r"|sep(?:t(?:ember)?|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?"
@@ -44,6 +52,8 @@ def answer_type(question: str) -> AnswerType | None:
     for pattern, kind in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
+    if _YES_NO.search(question):
+        return "decision"
     return None
 
 
@@ -58,4 +68,6 @@ def answer_types_in(text: str) -> frozenset[AnswerType]:
         found.add("person")
     if _PLACE.search(text):
         found.add("place")
+    if _DECISION.search(text):
+        found.add("decision")
     return frozenset(found)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.answer_types import answer_type, answer_types_in
 from index.answers import SentenceTerms, best_quote, rerank
+from index.passage_index import Analyzer, build_index
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
 
 
 @pytest.mark.parametrize(
@@ -18,10 +23,19 @@ from index.answers import SentenceTerms, best_quote, rerank
         ("Who did Blinken meet in Riyadh?", "person"),
         ("Where are indexes saved?", "place"),
         ("What does gh-deploy do?", None),
+        ("Can a nav section have its own page?", "decision"),
+        ("yaml Title key isn't picked up. does case matter?", "decision"),
+        ("i registered it, but will the plugin run?", "decision"),
+        ("Is there a ceasefire deal yet?", "decision"),
+        ("how do I make a theme", None),
+        ("Who can edit the page?", "person"),
     ],
 )
 def test_question_words_say_what_kind_of_answer_is_wanted(question: str, wanted: str | None) -> None:
-    """when -> a time, how many/much -> a number, who -> a person, where -> a place; other questions say nothing."""
+    """when -> a time, how many/much -> a number, who -> a person, where -> a place, yes/no -> what decides it.
+
+    A yes/no question is a clause opening with an auxiliary verb; other questions say nothing.
+    """
     assert answer_type(question) == wanted
 
 
@@ -37,10 +51,18 @@ def test_question_words_say_what_kind_of_answer_is_wanted(question: str, wanted:
         ("the minister met the prince.", "person", False),
         ("The talks were held in Doha.", "place", True),
         ("The talks were held in secret.", "place", False),
+        ("Note that a section cannot have a page assigned to it.", "decision", True),
+        ("Registering a plugin doesn't activate it.", "decision", True),
+        ("Keys must be lowercase.", "decision", True),
+        ("Only the plain language is listed first.", "decision", True),
+        ("Sections hold pages and other sections.", "decision", False),
     ],
 )
 def test_sentences_are_told_by_the_kinds_of_answer_they_hold(sentence: str, kind: str, holds: bool) -> None:
-    """A date or weekday is a time, a digit or number word a number, an inner capital a name, 'in Doha' a place."""
+    """A date or weekday is a time, a digit or number word a number, an inner capital a name, 'in Doha' a place.
+
+    A negation, "only" or "must" decides a yes/no question.
+    """
     assert (kind in answer_types_in(sentence)) is holds
 
 
@@ -68,3 +90,19 @@ def test_the_wanted_kind_of_answer_tips_the_ranking_between_equal_passages() -> 
     ]
     ranked = rerank(candidates, ["iran", "attack"], weights, sentences.__getitem__, "time")
     assert [position for position, _ in ranked] == [1, 0]
+
+
+def test_a_yes_no_question_quotes_the_sentence_that_decides_it(tmp_path: Path) -> None:
+    """Two sentences hold "section" and "page"; "can a section have a page?" quotes the one that says it can't."""
+    (tmp_path / "nav.md").write_text(
+        "# Navigation\n\n"
+        "The guide section lists a page for each topic.\n"
+        "Note that a section cannot have a page assigned to it.\n",
+        encoding="utf-8",
+    )
+    index = build_index(tmp_path, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
+    assert index.ask("what is listed in a section page").passages[0].quote == (
+        "The guide section lists a page for each topic."
+    )
+    answer = index.ask("can a section have a page?")
+    assert answer.passages[0].quote == "Note that a section cannot have a page assigned to it."
