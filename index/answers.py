@@ -86,6 +86,11 @@ BM25_SHARE_WEIGHT = 0.5
 # only because it holds many words: the confidence means the same in a paragraph and a section.
 EVIDENCE_WINDOW_CHARS = 500
 
+# What the question terms of the sentence before a quote (in its paragraph) weigh towards choosing it, against
+# the quote's own: in documentation a sentence often sets the scene ("If you are using Windows, ... may not work")
+# and the next one answers ("A quick solution may be to ...").
+CONTEXT_WEIGHT = 0.5
+
 # A sentence holding the kind of answer the question wants ("when" -> a date) counts this much more.
 ANSWER_TYPE_BONUS = 0.2
 
@@ -392,28 +397,47 @@ def rerank(
 def best_quote(
     question_weights: dict[str, float], sentences: Sequence[SentenceTerms], wanted: str | None = None
 ) -> tuple[int, int]:
-    """The span of the sentence that matches most of the question's IDF mass.
+    """The span of the sentence that best answers the question: it matches most of its IDF mass.
 
     `sentences` are in passage order; only quotable ones (not headings) are
-    chosen. A tie goes to the earlier sentence. The next sentence of the same
-    paragraph is added when it matches question terms the best one lacks
-    worth more than half the best one's mass, since answers often straddle
-    two sentences.
+    chosen. A sentence's score is the mass of the question terms it holds,
+    plus `CONTEXT_WEIGHT` times the mass of those that only the sentence before
+    it in its paragraph holds: that one often states the case, and the next
+    one answers it. A tie goes to the earlier sentence.
+
+    Answers often straddle two sentences, so a neighbour of the same paragraph
+    joins the quote when it holds question terms the best sentence lacks worth
+    more than half the best one's mass: the sentence before it first, else the
+    one after.
     """
     quotable = [number for number, sentence in enumerate(sentences) if sentence.quotable]
     if not quotable:
         return 0, 0
     masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
-    # The kind of answer wanted tips the choice; the run-on test below uses the plain masses.
-    best = max(quotable, key=lambda number: (masses[number] * sentences[number].evidence_factor(wanted), -number))
-    sentence = sentences[best]
-    end = sentence.end
-    if best + 1 < len(sentences):
-        following = sentences[best + 1]
-        if (
-            following.quotable
-            and following.group == sentence.group
-            and matched_mass(question_weights, following.term_set - sentence.term_set) > 0.5 * masses[best]
-        ):
-            end = following.end
-    return sentence.start, end
+
+    def neighbour(number: int, step: int) -> SentenceTerms | None:
+        """The sentence before (step -1) or after (+1) sentence `number` in its paragraph, if it is quotable."""
+        other = number + step
+        if not 0 <= other < len(sentences):
+            return None
+        candidate = sentences[other]
+        return candidate if candidate.quotable and candidate.group == sentences[number].group else None
+
+    def added_mass(number: int, step: int) -> float:
+        """The mass of the question terms that sentence `number`'s neighbour holds and it lacks."""
+        other = neighbour(number, step)
+        return 0.0 if other is None else matched_mass(question_weights, other.term_set - sentences[number].term_set)
+
+    def score(number: int) -> tuple[float, int]:
+        # The kind of answer wanted tips the choice; the run-on test below uses the plain masses.
+        own = masses[number] + CONTEXT_WEIGHT * added_mass(number, -1)
+        return own * sentences[number].evidence_factor(wanted), -number
+
+    best = max(quotable, key=score)
+    start, end = sentences[best].start, sentences[best].end
+    previous, following = neighbour(best, -1), neighbour(best, 1)
+    if previous is not None and added_mass(best, -1) > 0.5 * masses[best]:
+        start = previous.start
+    elif following is not None and added_mass(best, 1) > 0.5 * masses[best]:
+        end = following.end
+    return start, end

@@ -256,13 +256,47 @@ def test_best_quote_tie_goes_to_the_earlier_sentence() -> None:
     assert best_quote({"lamp": 2.0}, sentences) == (0, 9)
 
 
-def test_best_quote_adds_the_next_sentence_when_it_completes_the_answer() -> None:
-    """The next sentence joins the quote when its new terms weigh more than half the best one's mass."""
+def test_best_quote_adds_a_neighbour_when_it_completes_the_answer() -> None:
+    """A neighbour of the paragraph joins the quote when its new terms weigh more than half the best one's mass."""
     sentences = [_sentence(0, "storm roof"), _sentence(11, "timber schooner"), _sentence(27, "red cliffs")]
     weights = {"roof": 2.0, "storm": 1.0, "schooner": 2.0}
     assert best_quote(weights, sentences) == (0, 26)
     # 1.0 is not more than half of 3.0: the quote stays one sentence.
     assert best_quote({"roof": 2.0, "storm": 1.0, "timber": 1.0}, sentences) == (0, 10)
+
+
+def test_best_quote_runs_on_to_the_next_sentence_when_the_one_before_adds_little() -> None:
+    """The sentence before adds 1.0 (not over half of 4.0), the one after 2.5: the quote runs forward."""
+    sentences = [_sentence(0, "storm roof"), _sentence(11, "roof schooner"), _sentence(25, "red cliffs")]
+    weights = {"storm": 1.0, "roof": 2.0, "schooner": 2.0, "cliffs": 2.5}
+    assert best_quote(weights, sentences) == (11, 35)
+
+
+def test_best_quote_counts_the_sentence_before_as_context() -> None:
+    """Of two sentences matching the same term, the one whose paragraph opened with another question term wins.
+
+    "If you use Windows, commands may fail. A quick fix is ..." answers "windows quick fix" better than a lone
+    "A quick fix is ..." elsewhere; the opening sentence adds too little (1.0, not over half of 2.0) to join.
+    """
+    sentences = [
+        SentenceTerms.of(0, 9, ["fix"], group=1),
+        SentenceTerms.of(10, 20, ["windows"], group=2),
+        SentenceTerms.of(21, 30, ["fix"], group=2),
+    ]
+    weights = {"fix": 2.0, "windows": 1.0}
+    assert best_quote(weights, sentences) == (21, 30)
+    # Without the context the tie would go to the earlier sentence.
+    assert best_quote(weights, [sentences[0], sentences[2]]) == (0, 9)
+
+
+def test_best_quote_context_stops_at_the_paragraph() -> None:
+    """The sentence before counts as context only within the same paragraph."""
+    sentences = [
+        SentenceTerms.of(0, 9, ["fix"], group=1),
+        SentenceTerms.of(10, 20, ["windows"], group=2),
+        SentenceTerms.of(21, 30, ["fix"], group=3),
+    ]
+    assert best_quote({"fix": 2.0, "windows": 1.0}, sentences) == (0, 9)
 
 
 def test_best_quote_of_no_sentences_is_empty() -> None:
