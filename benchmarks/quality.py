@@ -12,7 +12,8 @@ question, and a passage or quote "holds the answer" when it contains the
 question's `answer` text, case, whitespace and curly quotes folded. Reported:
 top-1 (the top passage holds it; a refusal is a miss), quote@1 (the bold
 quote holds it), top-3 (one of the first three passages does) and refused
-(the share of unanswerable questions refused). The peers rank the same files
+(the share of unanswerable questions refused), with the median length of
+quotebot's top quotes, since a longer quote holds an answer more often. The peers rank the same files
 cut at blank lines, and never refuse: naive rank-bm25 (BM25Okapi over
 `lower().split()` tokens) and bm25s with Snowball stems and English
 stopwords.
@@ -27,7 +28,8 @@ answerable questions of every other article, are asked in one batch through
 - passage@1: the top passage's [start, end) span holds a gold answer's span
   (a refused question is a miss); "ranked" is the same without refusals, as a
   second run at confidence 0 shows it, comparable with peers that never refuse;
-- quote@1: the top passage's quote holds a gold answer's span;
+- quote@1: the top passage's quote holds a gold answer's span; quote chars is
+  the mean length of those quotes;
 - passage chars: the mean length of the corpus's passages, next to the mean
   length of the gold paragraphs (and the mean length of the top passages);
 - found: the share of the article's own questions that are answered;
@@ -48,6 +50,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,6 +121,7 @@ class Scores:
     passage_chars: int = 0
     top_passage_count: int = 0
     top_passage_chars: int = 0
+    quote_chars: int = 0
     gold_paragraphs: int = 0
     gold_paragraph_chars: int = 0
     seconds: float = 0.0
@@ -137,6 +141,7 @@ class Scores:
             "passage_chars",
             "top_passage_count",
             "top_passage_chars",
+            "quote_chars",
             "gold_paragraphs",
             "gold_paragraph_chars",
             "seconds",
@@ -153,6 +158,7 @@ class Scores:
             "naive_bm25_passage_at_1": _share(self.naive_bm25_hits, self.questions),
             "mean_passage_chars": _share(self.passage_chars, self.passage_count),
             "mean_top_passage_chars": _share(self.top_passage_chars, self.top_passage_count),
+            "mean_quote_chars": _share(self.quote_chars, self.top_passage_count),
             "mean_gold_paragraph_chars": _share(self.gold_paragraph_chars, self.gold_paragraphs),
         }
         return self
@@ -280,6 +286,7 @@ def evaluate(article: Article, others: Sequence[Article], workdir: Path, min_con
         top = answer["passages"][0]
         scores.top_passage_count += 1
         scores.top_passage_chars += top["end"] - top["start"]
+        scores.quote_chars += len(top["quote"] or "")
         scores.passage_hits += _holds((top["start"], top["end"]), question.answers)
         quote = _quote_span(top)
         scores.quote_hits += quote is not None and _holds(quote, question.answers)
@@ -312,6 +319,8 @@ class SetScores:
     quote_1: int | None = 0
     """None for the peers, which have no quotes."""
     top_3: int = 0
+    quote_chars: list[int] = field(default_factory=list)
+    """The length of each answered question's top quote."""
     unanswerable: int = 0
     refused: int | None = 0
     """None for the peers, which never refuse."""
@@ -386,6 +395,7 @@ def evaluate_question_set(name: str, min_confidence: float | None) -> list[SetSc
         holds = [answer in fold(passage["text"]) for passage in passages]
         quotebot.top_1 += bool(holds) and holds[0]
         quotebot.quote_1 += bool(passages) and answer in fold(passages[0]["quote"] or "")
+        quotebot.quote_chars += [len(passages[0]["quote"] or "")] if passages else []
         quotebot.top_3 += any(holds[:3])
         if not (holds and holds[0]):
             quotebot.misses.append(question)
@@ -413,14 +423,15 @@ def question_set_markdown(name: str, rows: Sequence[SetScores]) -> str:
     lines = [
         f"{name}: {first.answerable} answerable questions, {first.unanswerable} unanswerable",
         "",
-        "| system | top-1 | quote@1 | top-3 | refused |",
-        "|---|--:|--:|--:|--:|",
+        "| system | top-1 | quote@1 | top-3 | refused | median quote chars |",
+        "|---|--:|--:|--:|--:|--:|",
     ]
     for row in rows:
         rates = row.rates()
         lines.append(
             f"| {row.system} | {_rate(rates['top_1'])} | {_rate(rates['quote_at_1'])} "
-            f"| {_rate(rates['top_3'])} | {_rate(rates['refused'])} |"
+            f"| {_rate(rates['top_3'])} | {_rate(rates['refused'])} "
+            f"| {round(statistics.median(row.quote_chars)) if row.quote_chars else '–'} |"
         )
     if first.misses:
         lines += ["", "quotebot's top-1 misses:", *(f"- {question}" for question in first.misses)]
@@ -453,8 +464,8 @@ def markdown(rows: Sequence[Scores], total: Scores, min_confidence: float, analy
         f"analyzer {analyzer})",
         "",
         "| article | questions | passage@1 | passage@1 ranked | quote@1 | found | refused | passages | mean chars "
-        "| top-1 chars | gold chars | naive rank-bm25 passage@1 |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| top-1 chars | quote chars | gold chars | naive rank-bm25 passage@1 |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in [*rows, total]:
         rates = row.rates
@@ -463,6 +474,7 @@ def markdown(rows: Sequence[Scores], total: Scores, min_confidence: float, analy
             f"| {rates['quote_at_1']:.3f} "
             f"| {rates['found']:.3f} | {rates['refused']:.3f} | {row.passage_count} "
             f"| {rates['mean_passage_chars']:.0f} | {rates['mean_top_passage_chars']:.0f} "
+            f"| {rates['mean_quote_chars']:.0f} "
             f"| {rates['mean_gold_paragraph_chars']:.0f} | {rates['naive_bm25_passage_at_1']:.3f} |"
         )
     lines += ["", "| target | measured | result |", "|---|--:|---|"]
