@@ -1,12 +1,16 @@
 """The project's own English stopword list, so no NLTK data is needed.
 
 It holds the same words as NLTK's English stopwords corpus, plus the bare
-clitic fragments ("s", "t", "ll", ...) that word tokenization leaves behind.
+clitic fragments ("s", "t", "ll", ...) that word tokenization leaves behind,
+and the function words people type in a chat: contractions without their
+apostrophe ("whats", "doesnt"), "vs", and chat shorthand ("u", "pls").
+Contractions that are also words of their own ("ill", "id", "well", "cant",
+"wont", "lets") are left out.
 """
 
 from __future__ import annotations
 
-ENGLISH_STOPWORDS = frozenset(
+_NLTK_AND_CLITICS = frozenset(
     """
     a about above after again against ain all am an and any are aren aren't as at
     be because been before being below between both but by
@@ -24,3 +28,15 @@ ENGLISH_STOPWORDS = frozenset(
     your yours yourself yourselves
     """.split()
 )
+
+# Typed in chats, meaning what a stopword means: a question's "whats" is no term the documents could match.
+CHAT_STOPWORDS = frozenset(
+    """
+    arent couldnt didnt doesnt dont hadnt hasnt havent isnt mustnt neednt shouldnt wasnt werent wouldnt
+    hows whats whens wheres whos whys thats theres heres
+    im ive youd youll youre youve theyd theyll theyre theyve weve
+    vs versus u ur pls plz thx
+    """.split()
+)
+
+ENGLISH_STOPWORDS = _NLTK_AND_CLITICS | CHAT_STOPWORDS

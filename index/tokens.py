@@ -68,7 +68,9 @@ _FINAL_PERIOD = re.compile(r"""([^.])(\.)([\]\)}>"']*)\s*$""")
 # base followed by its forms, which are mapped to the base before stemming.
 # Forms that are also common words of their own ("left", "found", "felt",
 # "ground", "bound", "wound", "lay", "spoke") are left out, and so are forms of
-# stopwords ("done", "been").
+# stopwords ("done", "been"). The last lines are bases that end in a double
+# consonant: Snowball cuts the double in their -ed and -ing forms ("added" ->
+# "ad") but not in the base ("add" -> "add").
 _IRREGULAR = """
     arise arose arisen
     awake awoke awoken
@@ -186,6 +188,18 @@ _IRREGULAR = """
     ox oxen
     tooth teeth
     woman women
+    add added adding
+    err erred erring
+    egg egged egging
+    ebb ebbed ebbing
+    staff staffed staffing
+    stuff stuffed stuffing
+    sniff sniffed sniffing
+    bluff bluffed bluffing
+    puff puffed puffing
+    scoff scoffed scoffing
+    butt butted butting
+    purr purred purring
 """
 IRREGULAR_FORMS: dict[str, str] = {
     form: line.split()[0] for line in _IRREGULAR.strip().splitlines() for form in line.split()[1:]
@@ -219,10 +233,10 @@ class Tokenizer:
             from nltk.corpus import stopwords as nltk_stopwords
 
             self.stopwords = frozenset(nltk_stopwords.words("english")) | ENGLISH_STOPWORDS
-            self.fingerprint = "nltk-stopwords+snowball-english+fold-accents+irregular"
+            self.fingerprint = "nltk-stopwords+chat+snowball-english+fold-accents+irregular-2"
         else:
             self.stopwords = ENGLISH_STOPWORDS
-            self.fingerprint = "builtin-stopwords+snowball-english+fold-accents+irregular"
+            self.fingerprint = "builtin-stopwords+chat+snowball-english+fold-accents+irregular-2"
         self._words = NLTKWordTokenizer()
         self._stemmer = SnowballStemmer("english")
         # word -> its terms; () for stopwords and punctuation

@@ -242,6 +242,9 @@ def test_without_nltk_data_the_builtin_stopwords_are_used(run_python, tokenizer:
         ("men", "man"),
         ("children", "child"),
         ("crises", "crisis"),
+        ("added", "add"),
+        ("adding", "add"),
+        ("stuffed", "stuff"),
     ],
 )
 def test_irregular_forms_share_the_term_of_their_base(tokenizer: Tokenizer, form: str, base: str) -> None:
@@ -256,6 +259,33 @@ def test_irregular_form_matches_a_regular_inflection(tokenizer: Tokenizer) -> No
     assert _matching(tokenizer, passages, "When did the crisis begin?") == [0]
     assert _matching(tokenizer, passages, "began") == [0]
     assert _matching(tokenizer, passages, "Who took the fort?") == [1]
+
+
+def test_a_double_consonant_base_matches_its_past(tokenizer: Tokenizer) -> None:
+    """Snowball cuts "added" to "ad" but leaves "add": "i added a plugin" finds "add a plugin", not an "ad"."""
+    passages = ["To add a plugin, list it in the config.", "Each ad is shown once."]
+    assert _matching(tokenizer, passages, "i added a plugin") == [0]
+    assert _matching(tokenizer, passages, "adding") == [0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("hooks vs plugins, whats the difference?", "hooks or plugins, what's the difference?"),
+        ("my handler doesnt return anything", "my handler doesn't return anything"),
+        ("im stuck, u know why?", "I'm stuck, you know why?"),
+        ("theres no page", "there's no page"),
+    ],
+)
+def test_contractions_typed_without_apostrophe_are_stopwords(tokenizer: Tokenizer, typed: str, written: str) -> None:
+    """People drop apostrophes in chat: "whats" and "doesnt" give no term, as "what's" and "doesn't" give none."""
+    assert tokenizer.tokenize(typed) == tokenizer.tokenize(written)
+
+
+def test_contractions_that_are_words_stay_terms(tokenizer: Tokenizer) -> None:
+    """ "id", "ill", "well" and "lets" are words of their own, not contractions to drop."""
+    for word in ("id", "ill", "well", "lets"):
+        assert tokenizer.tokenize(word), word
 
 
 def test_won_is_a_word_not_a_clitic(tokenizer: Tokenizer) -> None:
