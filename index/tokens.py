@@ -127,6 +127,7 @@ _IRREGULAR = """
     mean meant
     meet met
     overcome overcame
+    override overrode overridden
     overtake overtook overtaken
     overthrow overthrew overthrown
     pay paid

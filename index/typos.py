@@ -10,13 +10,26 @@ corrected, and the first letter is kept: a typo seldom hits it, while a word
 that differs there is usually another word ("hood" and "good", "math" and
 "path"). Of the terms at the smallest distance, the one in the most passages
 wins. A word that is in the vocabulary, or a stopword, is never rewritten.
+
+A real English word the documents happen to lack is no typo either: "under
+the hood" isn't about a "hook", nor a "landing page" about "lang", nor a
+"team" about a "term". Such a word only finds another form of itself, a term
+it begins or that begins it: "African" finds "Africa", "colonize" (stem
+"colon") finds "colony" ("coloni"), or a British or American spelling of it:
+"behavior" finds "behaviour". The words known are those of
+symspellpy's English frequency dictionary (82,765 words from Google Books
+n-grams, checked against SCOWL), read once from the installed package.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -26,6 +39,47 @@ LONG_WORD_LETTERS = 8
 """From this many letters on, a word may be two edits away; shorter ones one edit."""
 # Corrections remembered per index: a question repeated in a channel isn't searched again.
 _CACHE_SIZE = 4096
+
+
+_ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The lower-case words of symspellpy's English frequency dictionary, read once (about 40 ms).
+
+    Empty, so every unknown word may be a typo, if the package's file can't be found.
+    """
+    spec = importlib.util.find_spec("symspellpy")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        path = Path(folder) / _ENGLISH_DICTIONARY
+        if path.is_file():
+            with path.open(encoding="utf-8") as lines:
+                return frozenset(line.split(" ", 1)[0].casefold() for line in lines if line.strip())
+    return frozenset()
+
+
+# British spellings and their American forms, as stems show them: "behaviour", "organis(ation)", "centr(e)".
+_BRITISH_SPELLINGS = (
+    (re.compile(r"our"), "or"),
+    (re.compile(r"is(?=a|e|i|$)"), "iz"),
+    (re.compile(r"ys(?=e|i|$)"), "yz"),
+    (re.compile(r"tre?$"), "ter"),
+    (re.compile(r"enc(?=e|$)"), "ens"),
+)
+
+
+def american(term: str) -> str:
+    """A stem with British spellings made American: "behaviour" -> "behavior", "organis" -> "organiz"."""
+    for pattern, replacement in _BRITISH_SPELLINGS:
+        term = pattern.sub(replacement, term)
+    return term
+
+
+def another_form(term: str, other: str) -> bool:
+    """Whether two stems are forms of one word: one begins the other, or they are spelt alike but for British forms."""
+    return other.startswith(term) or term.startswith(other) or american(term) == american(other)
 
 
 def allowed_edits(term: str) -> int:
@@ -39,12 +93,20 @@ def allowed_edits(term: str) -> int:
 class TypoCorrector:
     """Finds the vocabulary term closest to an unknown term. Built lazily, safe to share between threads."""
 
-    def __init__(self, vocabulary: Callable[[], Iterable[str]], frequency: Callable[[str], int]) -> None:
+    def __init__(
+        self,
+        vocabulary: Callable[[], Iterable[str]],
+        frequency: Callable[[str], int],
+        known_words: Callable[[], Container[str]] = english_words,
+    ) -> None:
+        """`vocabulary` and `frequency` give the index's terms and how many passages hold each; `known_words`
+        the words that are spelt right even when the index lacks them (English by default)."""
         self._vocabulary = vocabulary
         self._frequency = frequency
+        self._known_words = known_words
         self._by_length: dict[tuple[int, str], list[str]] | None = None
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, int], str | None] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, bool], str | None] = OrderedDict()
 
     def _buckets(self) -> dict[tuple[int, str], list[str]]:
         """Alphabetic vocabulary terms by length and first letter: a term is compared only with those in reach."""
@@ -62,7 +124,8 @@ class TypoCorrector:
         edits = allowed_edits(term)
         if edits <= 0 or not word.isalpha() or not term.isalpha():
             return None
-        key = (term, edits)
+        known = word.casefold() in self._known_words()
+        key = (term, edits, known)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -76,6 +139,8 @@ class TypoCorrector:
             for choice, distance, _ in process.extract(
                 term, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
             ):
+                if known and not another_form(term, choice):
+                    continue  # a real word is no typo: only another form of it matches
                 ranked = (int(distance), -self._frequency(choice), choice)
                 if best is None or ranked < best:
                     best = ranked
