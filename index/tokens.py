@@ -51,6 +51,7 @@ _NORMALIZE = str.maketrans(
 # Marks of other scripts (Devanagari vowel signs, ...) are letters' parts, kept.
 _ACCENTS = re.compile("[\u0300-\u036f]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _EDGE_PUNCTUATION = "'\".,;:!?()[]{}<>*_`~"
 _STOPWORDS_RESOURCE = "corpora/stopwords/english"
 # After these a capitalized word starts a sentence rather than being a name.
@@ -225,6 +226,22 @@ def _prepared(text: str) -> str:
     return fold_accents(normalize(text).casefold())
 
 
+_PATH_SEPARATORS = re.compile(r"[./]+")
+
+
+def _with_path_parts(piece: str) -> list[str]:
+    """A file name or path ("favicon.ico", "docs/img/") and its words, so "favicon" finds "favicon.ico".
+
+    Only when every part is two characters or more and holds a letter: "3.5", "1.x" and "e.g" stay whole.
+    """
+    if "." not in piece and "/" not in piece:
+        return [piece]
+    parts = [part for part in _PATH_SEPARATORS.split(piece) if part]
+    if len(parts) < 2 or not all(len(part) > 1 and _HAS_LETTER.search(part) for part in parts):
+        return [piece]
+    return [piece, *parts]
+
+
 class Tokenizer:
     """Text to index terms. One instance caches stems, so reuse it."""
 
@@ -234,10 +251,10 @@ class Tokenizer:
             from nltk.corpus import stopwords as nltk_stopwords
 
             self.stopwords = frozenset(nltk_stopwords.words("english")) | ENGLISH_STOPWORDS
-            self.fingerprint = "nltk-stopwords+chat+snowball-english+fold-accents+irregular-2"
+            self.fingerprint = "nltk-stopwords+chat+snowball-english+fold-accents+irregular-2+path-parts"
         else:
             self.stopwords = ENGLISH_STOPWORDS
-            self.fingerprint = "builtin-stopwords+chat+snowball-english+fold-accents+irregular-2"
+            self.fingerprint = "builtin-stopwords+chat+snowball-english+fold-accents+irregular-2+path-parts"
         self._words = NLTKWordTokenizer()
         self._stemmer = SnowballStemmer("english")
         # word -> its terms; () for stopwords and punctuation
@@ -307,6 +324,7 @@ class Tokenizer:
             pieces = [*parts, joined] if len(parts) > 1 else parts
         else:
             pieces = [word]
+        pieces = [part for piece in pieces for part in _with_path_parts(piece)]
         terms: list[str] = []
         for piece in pieces:
             piece = piece.strip(_EDGE_PUNCTUATION)

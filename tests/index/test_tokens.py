@@ -288,6 +288,32 @@ def test_contractions_that_are_words_stay_terms(tokenizer: Tokenizer) -> None:
         assert tokenizer.tokenize(word), word
 
 
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("favicon.ico", ["favicon.ico", "favicon", "ico"]),
+        ("docs/img/", ["docs/img/", "doc", "img"]),
+        ("mkdocs.yml", ["mkdocs.yml", "mkdoc", "yml"]),
+        ("3.5", ["3.5"]),
+        ("1.x", ["1.x"]),
+        ("e.g.", ["e.g"]),
+        ("u.s", ["u.s"]),
+    ],
+)
+def test_a_file_name_or_path_is_also_its_words(tokenizer: Tokenizer, text: str, terms: list[str]) -> None:
+    """ "favicon.ico" gives its own term and its words'; numbers and one-letter abbreviations stay whole."""
+    assert tokenizer.tokenize(text) == terms
+
+
+def test_a_file_name_finds_its_word_and_the_whole_name_ranks_first(tokenizer: Tokenizer) -> None:
+    """ "i dropped my favicon.ico into docs/img/" finds a passage about the favicon; "mkdocs.yml" the exact name."""
+    passages = ["Changing the favicon: put your own icon in the img folder.", "Rain is expected tomorrow."]
+    assert _matching(tokenizer, passages, "favicon.ico") == [0]
+    exact = ["Edit mkdocs.yml to add it.", "MkDocs reads YAML files.", "Rain is expected tomorrow."]
+    scores = RankBM25Engine([tokenizer.tokenize(text) for text in exact]).scores(tokenizer.tokenize("mkdocs.yml"))
+    assert scores[0] > scores[1] > 0
+
+
 def test_won_is_a_word_not_a_clitic(tokenizer: Tokenizer) -> None:
     """ "won" (NLTK's stopword list holds it for "won't") is the past of "win"; "won't" is no win."""
     assert tokenizer.tokenize("They won the war") == tokenizer.tokenize("They win the war")
