@@ -6,12 +6,10 @@ The settings live in the real SQLite database of the bot's data folder; what the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fake_discord import CommandUnavailable, FakeChannel, FakeDiscord, FakeUser, SentMessage
 from test_end_to_end import DOCUMENTS, button_ids, embed_of, environment, running_bot
 
@@ -30,12 +28,6 @@ CHATTER = "lol that was a great match yesterday"
 @pytest.fixture
 def corpus(make_corpus) -> Path:
     return make_corpus(DOCUMENTS)
-
-
-@pytest_asyncio.fixture
-async def server() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
 
 
 def settings_for(server: FakeDiscord, corpus: Path, tmp_path: Path, *, content: bool, **extra: str) -> Settings:

@@ -44,12 +44,6 @@ FERRY_QUESTION = "How often does the island ferry leave the north pier?"
 
 
 @pytest_asyncio.fixture
-async def server() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
-
-
-@pytest_asyncio.fixture
 async def other_server() -> AsyncIterator[FakeDiscord]:
     """A second Discord server (another guild id) for the same bot's database."""
     async with FakeDiscord(guild_name="Another Guild") as fake:

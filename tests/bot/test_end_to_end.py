@@ -21,7 +21,6 @@ from unittest import mock
 
 import discord
 import pytest
-import pytest_asyncio
 from fake_discord import CallbackType, FakeDiscord, FakeUser
 
 from bot.client import REJECTED_TOKEN, Quotebot, open_service, serve
@@ -101,13 +100,6 @@ async def running_bot(
 def corpus(make_corpus) -> Path:
     """Three documents, one with @everyone and a role mention in it."""
     return make_corpus(DOCUMENTS)
-
-
-@pytest_asyncio.fixture
-async def server() -> AsyncIterator[FakeDiscord]:
-    """A fresh fake Discord for the test."""
-    async with FakeDiscord() as fake:
-        yield fake
 
 
 def embed_of(message: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fake_discord import FakeDiscord, FakeUser
 from test_end_to_end import DOCUMENTS, ask, button_ids, embed_of, environment, running_bot
 
@@ -27,12 +25,6 @@ ANSWERED = "How many ships did the lighthouse keeper count in the harbour?"
 @pytest.fixture
 def corpus(make_corpus) -> Path:
     return make_corpus(DOCUMENTS)
-
-
-@pytest_asyncio.fixture
-async def server() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
 
 
 def settings_for(server: FakeDiscord, corpus: Path, tmp_path: Path, **extra: str) -> Settings:
