@@ -141,3 +141,4 @@ def test_another_form_is_a_prefix_or_a_british_spelling() -> None:
         another_form("behavior", "behaviour") and another_form("centr", "center") and another_form("defenc", "defens")
     )
     assert not another_form("hood", "hook") and not another_form("team", "term") and not another_form("land", "lang")
+    assert not another_form("four", "for")  # "our" is British only after two letters or more
