@@ -37,7 +37,7 @@ def server_id(value: str) -> int:
 def add_docs_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     docs = commands.add_parser("docs", help="manage a Discord server's own documents (its knowledge base)")
     actions = docs.add_subparsers(dest="docs_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a .txt, .md, .markdown, .html or .pdf file, or a web page by URL")
+    add = actions.add_parser("add", help="add a .txt, .md, .markdown, .mdx, .html or .pdf file, or a web page by URL")
     add.add_argument("source", help="a file path, or an http(s) URL")
     add.add_argument("--title", help="the document's title (default: the one it names, else its file name)")
     listing = actions.add_parser("list", help="list the server's documents")

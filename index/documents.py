@@ -1,7 +1,7 @@
 """Finding and reading the documents of a corpus.
 
 A corpus is a folder, searched recursively, or a single file. Documents are
-`.txt`, `.md` and `.markdown` files read as UTF-8 with universal newlines, so character
+`.txt`, `.md`, `.markdown` and `.mdx` files read as UTF-8 with universal newlines, so character
 offsets into `Document.text` match `open(path, encoding="utf-8").read()`, and `.html`
 and `.htm` pages, whose text is their main text as trafilatura extracts it.
 """
@@ -22,7 +22,7 @@ from index.html import HTML_SUFFIXES, extract_html, is_html
 from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".mdx", *HTML_SUFFIXES)
 DEFAULT_MAX_FILE_MB = 20.0
 # The reason given for a file of a type quotebot doesn't read; such files are summed up in one warning.
 UNREAD_TYPE = "a file type quotebot doesn't read"

@@ -4,10 +4,18 @@ Offsets always point into the exact text given, so a passage stays a slice
 of its document. What a reader sees and what is searched differ: the
 searchable text of a piece of Markdown drops link targets, image URLs, HTML
 comments and tags and emphasis markers, and keeps link and image text.
+
+Besides CommonMark, tables and YAML front matter, the parser reads the
+callouts documentation sites write: MkDocs and Python-Markdown admonitions
+(`!!! note "Title"` with an indented body, and the collapsible `???` and
+`???+`), and Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`).
+Their bodies are Markdown, not code. In MDX (`.mdx`), the `import` and
+`export` statements and `{/* comments */}` are no text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -15,12 +23,35 @@ from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-# CommonMark with tables and YAML front matter. Parsing keeps no state between calls.
-PARSER = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+# The admonition types of Docusaurus and VitePress. Only these open a ":::" callout: mkdocstrings writes
+# "::: package.module" for an API reference, which has no closing ":::" and would swallow the page.
+COLON_ADMONITIONS = frozenset(
+    {"note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary", "details"}
+)
+_COLON_ADMONITION = re.compile(r"\s*(?P<kind>[A-Za-z]+)(?=[\s\[{]|$)")
 
-BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html"]
+
+def _is_colon_admonition(params: str, *_: object) -> bool:
+    """Whether the rest of a ":::" line opens an admonition: ":::tip", ":::note[Title]", "::: warning Title"."""
+    match = _COLON_ADMONITION.match(params)
+    return match is not None and match.group("kind").lower() in COLON_ADMONITIONS
+
+
+# CommonMark with tables, YAML front matter and admonitions. Parsing keeps no state between calls.
+PARSER = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(front_matter_plugin)
+    .use(admon_plugin)
+    .use(container_plugin, name="admonition", validate=_is_colon_admonition)
+)
+_ADMONITIONS = ("admonition_open", "container_admonition_open")
+
+BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
 QUOTABLE: frozenset[UnitKind] = frozenset({"sentence", "item", "row"})
 """What a quote may be: a sentence, a list item or a table row. Headings and code count only in ranking."""
@@ -37,6 +68,8 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
     "code_block": "code",
     "blockquote_open": "quote",
     "html_block": "html",
+    "admonition_open": "callout",
+    "container_admonition_open": "callout",
 }
 _LISTS = ("bullet_list_open", "ordered_list_open")
 
@@ -74,6 +107,12 @@ class _LineOffsets:
         for line in text.split("\n"):
             self.starts.append(self.starts[-1] + len(line) + 1)
 
+    def line(self, number: int) -> str:
+        """Line `number` without its newline ("" past the end)."""
+        if number + 1 >= len(self.starts):
+            return ""
+        return self.text[self.starts[number] : self.starts[number + 1] - 1]
+
     def span(self, first_line: int, end_line: int) -> tuple[int, int]:
         """`[start, end)` of lines `first_line` to `end_line` (exclusive), white space trimmed."""
         start = self.starts[min(first_line, len(self.starts) - 1)]
@@ -107,8 +146,22 @@ def _is_comment(html: str) -> bool:
     return stripped.startswith("<!--") and stripped.endswith("-->") and stripped.count("<!--") == 1
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """The top-level blocks of `text`, in order; front matter, rules and lone HTML comments are left out."""
+# MDX's ESM statements ("import Tabs from '@theme/Tabs';") and JSX comments, which MDX allows only as whole blocks.
+_MDX_STATEMENT = re.compile(r"(?:import|export)[\s{*]")
+_JSX_COMMENT = re.compile(r"\{\s*/\*.*\*/\s*\}", re.DOTALL)
+
+
+def _is_mdx_code(paragraph: Token) -> bool:
+    """Whether a top-level paragraph of an MDX document is an import or export statement, or a comment."""
+    content = paragraph.content.strip()
+    return _MDX_STATEMENT.match(content) is not None or _JSX_COMMENT.fullmatch(content) is not None
+
+
+def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
+    """The top-level blocks of `text`, in order; front matter, rules and lone HTML comments are left out.
+
+    In an MDX document (`mdx`), so are the `import` and `export` statements and `{/* comments */}`.
+    """
     lines = _LineOffsets(text)
     tokens = PARSER.parse(text)
     blocks: list[Block] = []
@@ -117,10 +170,18 @@ def markdown_blocks(text: str) -> list[Block]:
         token = tokens[position]
         closing = _closing(tokens, position)
         kind = _BLOCK_KINDS.get(token.type)
-        if kind is None or token.map is None or (kind == "html" and _is_comment(token.content)):
+        if (
+            kind is None
+            or token.map is None
+            or (kind == "html" and _is_comment(token.content))
+            or (mdx and kind == "paragraph" and _is_mdx_code(tokens[position + 1]))
+        ):
             position = closing + 1
             continue
-        start, end = lines.span(*token.map)
+        first_line, end_line = token.map
+        if token.type == "container_admonition_open" and lines.line(end_line).lstrip().startswith(":::"):
+            end_line += 1  # the closing ":::", which markdown-it leaves out of the block's lines
+        start, end = lines.span(first_line, end_line)
         if start < end:
             pieces = _pieces(kind, tokens[position : closing + 1], lines, start, end)
             level = int(token.tag[1:]) if kind == "heading" else 0
@@ -141,6 +202,12 @@ def _pieces(
         # The header row and the delimiter row under it go together.
         spans = [lines.span(rows[0][0], rows[1][0] if len(rows) > 1 else rows[0][1])] if rows else []
         spans += [lines.span(*row) for row in rows[1:]]
+    elif kind == "callout":
+        # Between the blocks of its body; the first takes the opening line, the last the closing ":::".
+        spans = [lines.span(*t.map) for t in tokens if t.level == level + 1 and t.nesting >= 0 and t.map]
+        if spans:
+            spans[0] = (start, spans[0][1])
+            spans[-1] = (spans[-1][0], end)
     elif kind in ("code", "html", "quote"):
         spans = []
         for line_start, line_end in zip(lines.starts, lines.starts[1:], strict=False):
@@ -162,7 +229,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
 
     Sentences of paragraphs (found across hard-wrapped lines), list items
     (an item's own text, without its nested lists), table rows and code
-    blocks. Headings and table header rows are units of kind "heading": their
+    blocks. Headings, admonition titles and table header rows are units of kind "heading": their
     words count when ranking, but they are never quoted, and neither is code
     (see `QUOTABLE`). Lone HTML comments are no unit.
     """
@@ -182,8 +249,11 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
         if token.map is None:
             continue
         group += 1
-        if token.type == "heading_open":
+        if token.type in ("heading_open", "admonition_title_open"):
             units.append(Unit("heading", *lines.span(*token.map), group))
+        elif token.type == "container_admonition_open":
+            # Its opening line (":::tip[Title]") titles the body, as a heading does.
+            units.append(Unit("heading", *lines.span(token.map[0], token.map[0] + 1), group))
         elif token.type == "list_item_open":
             closing = _closing(tokens, position)
             nested = next((t.map[0] for t in tokens[position + 1 : closing] if t.type in _LISTS and t.map), None)
@@ -246,6 +316,8 @@ def searchable_text(markdown: str) -> str:
             parts.append(token.content)
         elif token.type == "html_block":
             parts.append(html_text(token.content))
+        elif token.type == "container_admonition_open":
+            parts.append(token.info)  # "tip[Title]": the kind and title
     return "\n".join(part for part in parts if part)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.markdown import Block, markdown_blocks, trimmed
+from index.sections import is_mdx
 from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter, cap_length
 
 # A Discord embed description holds 4096 characters: passages stay well
@@ -267,11 +268,12 @@ def split_markdown_passages(
     `max_chars` on its own is cut between its pieces: a paragraph between
     sentences, a list between items, a table between rows, code between
     lines. A heading with no text under it before a deeper heading opens
-    that subsection's passage. Front matter, lone HTML comments and
-    paragraphs made only of page furniture are in no passage.
+    that subsection's passage. Front matter, lone HTML comments,
+    paragraphs made only of page furniture and, in MDX, `import` and
+    `export` statements are in no passage.
     """
     spans: list[tuple[int, int]] = []
-    for section in _markdown_sections(text, markdown_blocks(text)):
+    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id))):
         pieces: list[tuple[int, int]] = []
         for block in section:
             if block.end - block.start <= max_chars:

@@ -1,7 +1,7 @@
 """The Markdown sections of a document: where each heading opens one, and its heading path.
 
 The document is parsed with markdown-it-py (CommonMark, tables, YAML front
-matter), so a "# comment" line in a fenced code block or a front-matter line
+matter, admonitions), so a "# comment" line in a fenced code block or a front-matter line
 is never taken for a heading. A section's path is its heading and those above
 it: "Configuration › search › min_search_length".
 """
@@ -15,7 +15,7 @@ import yaml
 
 from index.markdown import PARSER, inline_text
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
 
 
@@ -37,6 +37,11 @@ NO_SECTIONS = Sections((), ())
 
 def is_markdown(doc_id: str) -> bool:
     return doc_id.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def is_mdx(doc_id: str) -> bool:
+    """Whether a document is MDX, Markdown with JSX and `import` statements (Docusaurus)."""
+    return doc_id.lower().endswith(".mdx")
 
 
 def markdown_sections(text: str) -> Sections:

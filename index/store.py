@@ -36,7 +36,7 @@ from index.safe_files import read_regular_file
 from index.sections import Sections
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ _KIND_BY_SUFFIX: dict[str, DocumentKind] = {
     ".txt": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".mdx": "markdown",
     ".html": "html",
     ".htm": "html",
     ".pdf": "pdf",
@@ -76,7 +77,7 @@ def document_kind(
     if url and not filename:
         return "html"  # a page URL without a telling suffix or type is a web page
     described = content_type or filename or "this document"
-    raise ExtractionError(f"unsupported type {described}: use .txt, .md, .markdown, .html or .pdf")
+    raise ExtractionError(f"unsupported type {described}: use .txt, .md, .markdown, .mdx, .html or .pdf")
 
 
 def clean_text(text: str) -> str:

@@ -94,7 +94,7 @@ async def add_file(
     max_bytes: int,
     content_type: str | None = None,
 ) -> AddOutcome:
-    """Add an uploaded `.txt`, `.md`, `.markdown`, `.html` or `.pdf` file (replacing one of the same name)."""
+    """Add an uploaded `.txt`, `.md`, `.markdown`, `.mdx`, `.html` or `.pdf` file (replacing one of the same name)."""
     name = document_name(filename)
     if len(data) > max_bytes:
         raise KnowledgeError(f"{name} is larger than the {max_bytes / (1024 * 1024):g} MB a file may have")

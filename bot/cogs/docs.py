@@ -66,7 +66,7 @@ class Docs(commands.GroupCog, group_name="docs"):
 
     @app_commands.command(name="add")
     @app_commands.describe(
-        file="A .txt, .md, .markdown, .html or .pdf file",
+        file="A .txt, .md, .markdown, .mdx, .html or .pdf file",
         url="Or a web page (http or https) to fetch",
         title="The document's title (default: the one it names)",
     )

@@ -225,8 +225,108 @@ def test_blocks_skip_front_matter_rules_and_comments() -> None:
     ]
 
 
+ADMONITION = (
+    "# Plugins\n\nPlugins add events to the build.\n\n"
+    '!!! warning "Order matters"\n\n'
+    "    Plugins run in the order the config file lists them. A plugin listed\n"
+    "    first sees every page before the others do.\n"
+)
+
+
+def test_admonition_body_is_markdown_and_its_title_is_never_the_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """An indented `!!!` body is prose, not code: its sentences are quotes; its title counts but is never one."""
+    units = quote_units(ADMONITION, analyzer.splitter.spans)
+    assert [(unit.kind, ADMONITION[unit.start : unit.end]) for unit in units] == [
+        ("heading", "# Plugins"),
+        ("sentence", "Plugins add events to the build."),
+        ("heading", '!!! warning "Order matters"'),
+        ("sentence", "Plugins run in the order the config file lists them."),
+        ("sentence", "A plugin listed\n    first sees every page before the others do."),
+    ]
+    index = index_of(tmp_path, ADMONITION, analyzer)
+    assert index.ask("In what order do plugins run?").passages[0].quote == (
+        "Plugins run in the order the config file lists them."
+    )
+    answer = index.ask("order matters warning")
+    assert answer.found
+    assert "Order matters" not in answer.passages[0].quote
+
+
+def test_collapsible_admonition_body_is_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A collapsible `???+` block's body is prose too."""
+    text = '# FAQ\n\n???+ question "Offline use"\n\n    Set site_url to an empty string to browse the files offline.\n'
+    answer = index_of(tmp_path, text, analyzer).ask("how do I browse the site offline?")
+    assert answer.passages[0].quote == "Set site_url to an empty string to browse the files offline."
+
+
+COLON_ADMONITION = (
+    "# Builds\n\nBuilds write the site folder.\n\n"
+    ":::tip[Faster rebuilds]\n\nPass the dirty flag to rebuild only the pages that changed.\n\n:::\n\n"
+    "Builds end with a summary.\n"
+)
+
+
+def test_colon_admonition_title_is_searched_and_its_body_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A Docusaurus `:::tip[Title]` block: its title line is searched, never quoted; its body is quoted."""
+    blocks = markdown_blocks(COLON_ADMONITION)
+    assert [block.kind for block in blocks] == ["heading", "paragraph", "callout", "paragraph"]
+    assert COLON_ADMONITION[blocks[2].start : blocks[2].end].endswith(":::")
+    assert "Faster rebuilds" in searchable_text(COLON_ADMONITION)
+    index = index_of(tmp_path, COLON_ADMONITION, analyzer)
+    answer = index.ask("faster rebuilds")
+    assert answer.found
+    assert answer.passages[0].quote == "Pass the dirty flag to rebuild only the pages that changed."
+
+
+def test_mkdocstrings_reference_line_is_no_admonition() -> None:
+    """`::: package.module` (an API reference, never closed) is a paragraph, and the page after it stays itself."""
+    text = "# API\n\n::: mkdocs.plugins.BasePlugin.on_startup\n\n## Events\n\nEvents run in order.\n"
+    assert [block.kind for block in markdown_blocks(text)] == ["heading", "paragraph", "heading", "paragraph"]
+
+
+def test_long_admonition_is_cut_between_its_blocks(splitter: SentenceSplitter) -> None:
+    """An admonition longer than a passage is cut between the paragraphs of its body, its opening line kept."""
+    paragraphs = [
+        f"    Paragraph {number} explains{' one more' * (number % 3)} detail\n"
+        "    of the plugin events\n    in a sentence."
+        for number in range(8)
+    ]
+    text = "# Notes\n\n!!! note\n\n" + "\n\n".join(paragraphs) + "\n"
+    passages = passages_of(text, splitter, max_chars=300)
+    assert len(passages) > 2
+    assert passages[0].text.startswith("# Notes\n\n!!! note")
+    for paragraph in paragraphs:
+        assert sum(paragraph.strip() in passage.text for passage in passages) == 1, f"{paragraph!r} is cut"
+
+
+MDX = (
+    "---\ntitle: Tabs\n---\n\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+    "export const toc = [];\n\n{/* TODO: screenshots */}\n\n# Tabs\n\nTabs group examples by language.\n"
+)
+
+
+def test_mdx_imports_exports_and_comments_are_in_no_passage(splitter: SentenceSplitter) -> None:
+    """In `.mdx`, ESM statements and JSX comments are code, not text; in `.md` the same lines are prose."""
+    mdx = split_markdown_passages("tabs.mdx", MDX, splitter)
+    assert [passage.text for passage in mdx] == ["# Tabs\n\nTabs group examples by language."]
+    plain = split_markdown_passages("tabs.md", MDX, splitter)
+    assert any("import Tabs" in passage.text for passage in plain)
+
+
+def test_mdx_files_are_read_from_a_corpus_folder(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A Docusaurus docs folder of `.mdx` files is indexed, with their sections and titles, and nothing is skipped."""
+    (tmp_path / "tabs.mdx").write_text(MDX, encoding="utf-8")
+    index = build_index(tmp_path, analyzer=analyzer)
+    assert index.warnings == []
+    answer = index.ask("how are examples grouped by language?")
+    assert answer.found
+    assert answer.passages[0].title == "Tabs"
+    assert answer.passages[0].section == "Tabs"
+    assert not index.ask("import TabItem theme").found
+
+
 # ---------------------------------------------------------------------------
-# Property-based: generated Markdown of headings, wrapped paragraphs, code blocks and lists.
+# Property-based: generated Markdown of headings, wrapped paragraphs, code blocks, lists and admonitions.
 
 MARKDOWN_WORDS = "site theme plugin build page search config deploy nav docs folder server option block".split()
 
@@ -260,6 +360,7 @@ block = st.one_of(
     st.tuples(st.just("paragraph"), st.lists(markdown_sentence(), min_size=1, max_size=30)),
     st.tuples(st.just("code"), st.lists(st.sampled_from(["x = 1", "", "print(x)", "# not a heading"]), max_size=6)),
     st.tuples(st.just("list"), st.lists(markdown_sentence(), min_size=1, max_size=5)),
+    st.tuples(st.just("admonition"), st.lists(markdown_sentence(), min_size=1, max_size=12)),
 )
 
 
@@ -278,6 +379,12 @@ def markdown_document(draw: st.DrawFn) -> GeneratedMarkdown:
                 generated.add(sentence, keep_whole=True)
         elif kind == "code":
             generated.add("```python\n" + "".join(line + "\n" for line in content[0]) + "```", keep_whole=True)
+        elif kind == "admonition":
+            generated.add("!!! note\n\n    ")
+            for number, sentence in enumerate(content[0]):
+                if number:
+                    generated.add(" ")
+                generated.add(sentence.replace("\n", "\n    "), keep_whole=True)
         else:
             for number, item in enumerate(content[0]):
                 if number:

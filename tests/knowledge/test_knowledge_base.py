@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from index.passage_index import build_index_from_documents
 from knowledge.base import KnowledgeBase, KnowledgeError, KnowledgeLimits
 from knowledge.database import DatabaseError, default_data_dir, default_database_url, open_database
 from knowledge.ingestion import add_file, document_name, url_name
@@ -44,6 +45,28 @@ async def test_documents_round_trip_in_their_own_guild_only(database_url: str) -
         [info] = await kb.list(GUILD_A)
         assert info.size == len(GUIDE) and info.added_by == "Mod" and info.added_at.tzinfo is not None
         assert await kb.original(GUILD_A, "guide.md") == GUIDE
+    finally:
+        await database.close()
+
+
+@pytest.mark.asyncio
+async def test_uploaded_mdx_page_is_markdown_without_its_imports(database_url: str) -> None:
+    """A Docusaurus `.mdx` upload is read as Markdown: its admonition answers, its `import` lines are no text."""
+    page = (
+        b"import Tabs from '@theme/Tabs';\n\n# Ferries\n\n:::tip[Night service]\n\n"
+        b"The last ferry leaves the north pier at midnight.\n\n:::\n"
+    )
+    database = await open_database(database_url)
+    try:
+        kb = KnowledgeBase(database)
+        outcome = await add_file(kb, GUILD_A, filename="ferries.mdx", data=page, added_by="Mod", max_bytes=1 << 20)
+        assert outcome.document.title == "Ferries"
+        index = build_index_from_documents(await kb.documents(GUILD_A), label="guild")
+        answer = index.ask("when does the last ferry leave at night?")
+        assert answer.found
+        assert answer.passages[0].quote == "The last ferry leaves the north pier at midnight."
+        assert answer.passages[0].section == "Ferries"
+        assert not index.ask("import Tabs theme").found
     finally:
         await database.close()
 
