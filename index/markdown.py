@@ -228,7 +228,8 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
     """The units of `text` (Markdown) a passage's sentences are, in order.
 
     Sentences of paragraphs (found across hard-wrapped lines), list items
-    (an item's own text, without its nested lists), table rows and code
+    (an item's own text, without its nested lists; an item of several
+    paragraphs, or with code, is its blocks' units instead), table rows and code
     blocks. Headings, admonition titles and table header rows are units of kind "heading": their
     words count when ranking, but they are never quoted, and neither is code
     (see `QUOTABLE`). Lone HTML comments are no unit.
@@ -237,13 +238,12 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
     tokens = PARSER.parse(text)
     units: list[Unit] = []
     group = 0
-    in_item = 0
+    # For each list item around the token: where its first line starts, and whether the item is one unit.
+    items: list[tuple[int, bool]] = []
     in_head = False
     for position, token in enumerate(tokens):
-        if token.type == "list_item_open":
-            in_item += 1
-        elif token.type == "list_item_close":
-            in_item -= 1
+        if token.type == "list_item_close":
+            items.pop()
         elif token.type in ("thead_open", "thead_close"):
             in_head = token.type == "thead_open"
         if token.map is None:
@@ -256,10 +256,18 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             units.append(Unit("heading", *lines.span(token.map[0], token.map[0] + 1), group))
         elif token.type == "list_item_open":
             closing = _closing(tokens, position)
-            nested = next((t.map[0] for t in tokens[position + 1 : closing] if t.type in _LISTS and t.map), None)
-            start, end = lines.span(token.map[0], nested if nested is not None else token.map[1])
-            start = _after_marker(text, start, end)
-            units.extend(_long_unit("item", text, start, end, sentence_spans, group))
+            inside = tokens[position + 1 : closing]
+            own = [
+                t for t in inside if t.level == token.level + 1 and t.nesting >= 0 and t.map and t.type not in _LISTS
+            ]
+            nested = next((t.map[0] for t in inside if t.type in _LISTS and t.map), None)
+            line_start, end = lines.span(token.map[0], nested if nested is not None else token.map[1])
+            whole = len(own) <= 1 and all(t.type == "paragraph_open" for t in own)
+            items.append((line_start, whole))
+            if whole:
+                start = _after_marker(text, line_start, end)
+                units.extend(_long_unit("item", text, start, end, sentence_spans, group))
+            # An item of several paragraphs, or with code: each of its blocks makes its own units, as outside a list.
         elif token.type == "tr_open":
             # A table's header row names its columns, as a heading names a section: it is no quote.
             units.append(Unit("heading" if in_head else "row", *lines.span(*token.map), group))
@@ -269,8 +277,10 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
                 units.append(Unit("code", start, end, group))
             else:
                 units.extend(Unit("code", *span, group) for span in _line_spans(text, start, end))
-        elif token.type == "paragraph_open" and not in_item:
+        elif token.type == "paragraph_open" and not (items and items[-1][1]):
             start, end = lines.span(*token.map)
+            if items and start == items[-1][0]:
+                start = _after_marker(text, start, end)  # the first paragraph of an item of several blocks
             units.extend(Unit("sentence", *span, group) for span in sentence_spans(text[start:end], start))
         elif token.type == "html_block" and not _is_comment(token.content):
             # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.

@@ -139,6 +139,26 @@ def test_nested_list_item_is_a_quote(tmp_path: Path, analyzer: Analyzer) -> None
     ]
 
 
+LOOSE_ITEMS = (
+    "# Offline\n\n- site_url:\n\n    The site_url must be set to an empty string for offline browsing.\n\n"
+    '    ```yaml\n    site_url: ""\n    ```\n\n- Search is a plugin.\n'
+)
+
+
+def test_item_of_several_blocks_is_quoted_by_its_sentences_never_its_code(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A list item holding paragraphs and code is no single quote: its sentences are, and its code is code."""
+    units = quote_units(LOOSE_ITEMS, analyzer.splitter.spans)
+    assert [(unit.kind, LOOSE_ITEMS[unit.start : unit.end]) for unit in units] == [
+        ("heading", "# Offline"),
+        ("sentence", "site_url:"),
+        ("sentence", "The site_url must be set to an empty string for offline browsing."),
+        ("code", '```yaml\n    site_url: ""\n    ```'),
+        ("item", "Search is a plugin."),
+    ]
+    answer = index_of(tmp_path, LOOSE_ITEMS, analyzer).ask("what should site_url be for offline browsing?")
+    assert answer.passages[0].quote == "The site_url must be set to an empty string for offline browsing."
+
+
 def test_long_list_is_cut_between_items(splitter: SentenceSplitter) -> None:
     """A list longer than a passage is cut between its items, never inside one."""
     items = [f"- Item number {number} says something about option {number} and its effect." for number in range(20)]
