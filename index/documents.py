@@ -19,6 +19,7 @@ from pathlib import Path
 from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
 from index.html import HTML_SUFFIXES, extract_html, is_html
+from index.markdown import heading_title
 from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
@@ -317,7 +318,7 @@ def document_title(text: str, doc_id: str) -> str:
     for number, line in enumerate(lines):
         atx = _ATX_HEADING.match(line)
         if atx:
-            return atx.group("title").strip()
+            return heading_title(atx.group("title")).strip()
         following = lines[number + 1] if number + 1 < len(lines) else ""
         if line.strip() and _SETEXT_UNDERLINE.match(following) and not line.lstrip().startswith(("-", "*", "+")):
             return line.strip()

@@ -316,12 +316,26 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [span for span in spans if span[0] < span[1]]
 
 
+# A heading's attribute list, which Docusaurus ("{#custom-id}"), MkDocs' attr_list ("{ #id .class }", "{: #id }")
+# and Pandoc ("{.unnumbered}") read as its anchor and classes: it is no part of the title.
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
+
+
+def heading_title(text: str) -> str:
+    """A heading's text without its attribute list: "Install {#setup}" -> "Install"."""
+    return _HEADING_ATTRIBUTES.sub("", text)
+
+
 def searchable_text(markdown: str) -> str:
     """The words of `markdown` a question may match: its text without link targets, URLs, comments or markup."""
     parts: list[str] = []
+    in_heading = False
     for token in PARSER.parse(markdown):
-        if token.type == "inline":
-            parts.append(inline_text(token.children or []))
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif token.type == "inline":
+            words = inline_text(token.children or [])
+            parts.append(heading_title(words) if in_heading else words)
         elif token.type in ("fence", "code_block"):
             parts.append(token.content)
         elif token.type == "html_block":
@@ -343,6 +357,8 @@ def unit_searchable_text(markdown: str, kind: UnitKind) -> str:
         return markdown
     if kind == "html":
         return html_text(markdown)
+    if kind == "heading":
+        return heading_title(inline_searchable_text(markdown))
     return inline_searchable_text(markdown)
 
 

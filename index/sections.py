@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from index.markdown import PARSER, inline_text
+from index.markdown import PARSER, heading_title, inline_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
@@ -58,7 +58,7 @@ def markdown_sections(text: str) -> Sections:
         if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
         level = int(token.tag[1:])
-        title = " ".join(inline_text(tokens[number + 1].children or []).split())
+        title = " ".join(heading_title(inline_text(tokens[number + 1].children or [])).split())
         open_headings = [(above, name) for above, name in open_headings if above < level]
         open_headings.append((level, title))
         starts.append(line_starts[token.map[0]])

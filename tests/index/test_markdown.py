@@ -228,6 +228,22 @@ def test_section_path_is_in_json_and_a_lone_heading_opens_its_subsection(tmp_pat
     assert answer.passages[0].quote == "Lower min_search_length for short words."
 
 
+def test_heading_attribute_lists_are_not_in_titles_paths_or_terms(tmp_path: Path, analyzer: Analyzer) -> None:
+    """`{#custom-id}`, `{ #id .class }` or `{: #id }` after a heading is its anchor: in no title, path or term."""
+    text = (
+        "# Proxy setup {#zorbx-proxy}\n\nSet the proxy first.\n\n"
+        "## Certificates { #qwibble .advanced }\n\nTrust the proxy's certificate.\n\n"
+        "## Timeouts {: #frumple }\n\nRaise the timeout for slow proxies.\n"
+    )
+    index = index_of(tmp_path, text, analyzer)
+    answer = index.ask("proxy certificate")
+    assert answer.passages[0].title == "Proxy setup"
+    assert answer.passages[0].section == "Proxy setup › Certificates"
+    assert index.ask("timeout slow proxies").passages[0].section == "Proxy setup › Timeouts"
+    assert "zorbx" not in searchable_text(text) and "qwibble" not in searchable_text(text)
+    assert not index.ask("zorbx qwibble frumple advanced").found
+
+
 def test_a_heading_is_never_the_quote(tmp_path: Path, analyzer: Analyzer) -> None:
     """Even when the question repeats a heading word for word, the quote is text under it."""
     text = "# Permission denied errors\n\nRun the build as the user who owns the output folder.\n"
