@@ -324,9 +324,34 @@ def matched_mass(weights: dict[str, float], terms: frozenset[str]) -> float:
     return sum(weight for term, weight in weights.items() if term in terms)
 
 
-def phrase_mass(question_terms: Sequence[str], weights: dict[str, float], sentences: Sequence[SentenceTerms]) -> float:
-    """For each pair of consecutive question terms found side by side in a sentence, the smaller weight."""
-    pairs = {frozenset(pair) for pair in itertools.pairwise(question_terms) if pair[0] != pair[1]}
+def word_mass(weights: dict[str, float], words: Sequence[tuple[str, ...]], terms: frozenset[str]) -> float:
+    """The weight of the question words that `terms` hold: a word of several terms counts once, by its heaviest found.
+
+    `words` are the question's words as their terms: "setup.py" is ("setup.py", "setup", "py"), and a sentence
+    naming `setup.py` matches one question word, not three. A term of `weights` in no word counts alone.
+    """
+    total = 0.0
+    grouped: set[str] = set()
+    for word in words:
+        found = [weights.get(term, 0.0) for term in word if term in terms and term not in grouped]
+        grouped.update(word)
+        if found:
+            total += max(found)
+    return total + sum(weight for term, weight in weights.items() if term in terms and term not in grouped)
+
+
+def phrase_mass(
+    question_terms: Sequence[str],
+    weights: dict[str, float],
+    sentences: Sequence[SentenceTerms],
+    words: Sequence[tuple[str, ...]] = (),
+) -> float:
+    """For each pair of consecutive question terms found side by side in a sentence, the smaller weight.
+
+    Two terms of one of the question's `words` ("main.html" and "main") are no phrase: they are one word.
+    """
+    same_word = {frozenset(pair) for word in words for pair in itertools.combinations(word, 2)}
+    pairs = {frozenset(pair) for pair in itertools.pairwise(question_terms) if pair[0] != pair[1]} - same_word
     found: set[frozenset[str]] = set()
     for sentence in sentences:
         for pair in itertools.pairwise(sentence.terms):
@@ -356,14 +381,16 @@ def passage_score(
     sentences: Sequence[SentenceTerms],
     average_sentence_terms: float,
     wanted: str | None = None,
+    words: Sequence[tuple[str, ...]] = (),
 ) -> float:
     """The re-ranking score of a passage: BM25 plus its best sentence's evidence and BM25, and its phrases' mass.
 
-    A sentence's evidence counts `ANSWER_TYPE_BONUS` more when it holds the `wanted` kind of answer.
+    A sentence's evidence counts `ANSWER_TYPE_BONUS` more when it holds the `wanted` kind of answer; each of the
+    question's `words` counts once in it (see `word_mass`).
     """
     evidence = {term: evidence_weight(idf) for term, idf in weights.items()}
     best_evidence = max(
-        (matched_mass(evidence, sentence.term_set) * sentence.evidence_factor(wanted) for sentence in sentences),
+        (word_mass(evidence, words, sentence.term_set) * sentence.evidence_factor(wanted) for sentence in sentences),
         default=0.0,
     )
     best_bm25 = max((sentence_bm25(weights, sentence, average_sentence_terms) for sentence in sentences), default=0.0)
@@ -371,7 +398,7 @@ def passage_score(
         bm25
         + SENTENCE_WEIGHT * best_evidence
         + SENTENCE_BM25_WEIGHT * best_bm25
-        + PHRASE_WEIGHT * phrase_mass(question_terms, weights, sentences)
+        + PHRASE_WEIGHT * phrase_mass(question_terms, weights, sentences, words)
     )
 
 
@@ -381,6 +408,7 @@ def rerank(
     weights: dict[str, float],
     sentences_of: Callable[[int], Sequence[SentenceTerms]],
     wanted: str | None = None,
+    words: Sequence[tuple[str, ...]] = (),
 ) -> list[tuple[int, float]]:
     """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
     sentences = {position: sentences_of(position) for position, _ in candidates}
@@ -388,16 +416,21 @@ def rerank(
     # The candidates' own mean sentence length: a function of the BM25 ranking alone, so every engine agrees.
     average = max(sum(lengths) / len(lengths), 1.0) if lengths else 1.0
     scored = [
-        (position, passage_score(bm25, question_terms, weights, sentences[position], average, wanted))
+        (position, passage_score(bm25, question_terms, weights, sentences[position], average, wanted, words))
         for position, bm25 in candidates
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
 
 
 def best_quote(
-    question_weights: dict[str, float], sentences: Sequence[SentenceTerms], wanted: str | None = None
+    question_weights: dict[str, float],
+    sentences: Sequence[SentenceTerms],
+    wanted: str | None = None,
+    words: Sequence[tuple[str, ...]] = (),
 ) -> tuple[int, int]:
     """The span of the sentence that best answers the question: it matches most of its IDF mass.
+
+    Each of the question's `words` counts once (see `word_mass`).
 
     `sentences` are in passage order; only quotable ones (not headings) are
     chosen. A sentence's score is the mass of the question terms it holds,
@@ -413,7 +446,7 @@ def best_quote(
     quotable = [number for number, sentence in enumerate(sentences) if sentence.quotable]
     if not quotable:
         return 0, 0
-    masses = {number: matched_mass(question_weights, sentences[number].term_set) for number in quotable}
+    masses = {number: word_mass(question_weights, words, sentences[number].term_set) for number in quotable}
 
     def neighbour(number: int, step: int) -> SentenceTerms | None:
         """The sentence before (step -1) or after (+1) sentence `number` in its paragraph, if it is quotable."""
@@ -426,7 +459,7 @@ def best_quote(
     def added_mass(number: int, step: int) -> float:
         """The mass of the question terms that sentence `number`'s neighbour holds and it lacks."""
         other = neighbour(number, step)
-        return 0.0 if other is None else matched_mass(question_weights, other.term_set - sentences[number].term_set)
+        return 0.0 if other is None else word_mass(question_weights, words, other.term_set - sentences[number].term_set)
 
     def score(number: int) -> tuple[float, int]:
         # The kind of answer wanted tips the choice; the run-on test below uses the plain masses.

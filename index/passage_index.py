@@ -152,6 +152,7 @@ class PassageIndex:
         """
         question = checked_question(question)
         terms, corrections_made = self._question_terms(question)
+        words = self._question_words(question, corrections_made)
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
         corrected = {item.replacement for item in corrections_made}
@@ -163,9 +164,9 @@ class PassageIndex:
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         wanted = answer_type(question)
-        best = rerank(candidates, terms, weights, self._sentences, wanted)[: max(top_k_passages, 1)]
+        best = rerank(candidates, terms, weights, self._sentences, wanted, words)[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        ranked = [self._ranked(position, score, bm25_of[position], weights, wanted) for position, score in best]
+        ranked = [self._ranked(position, score, bm25_of[position], weights, wanted, words) for position, score in best]
         top = best[0][0]
         section_terms = (
             frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
@@ -228,6 +229,15 @@ class PassageIndex:
         exact = {term for _, word_terms in self.analyzer.tokenizer.word_terms(question) for term in word_terms}
         return list(dict.fromkeys(terms)), [item for item in corrected if item.replacement not in exact]
 
+    def _question_words(self, question: str, corrections: list[_Corrected]) -> list[tuple[str, ...]]:
+        """The question's words of several terms ("setup.py", "gh-deploy"), as their terms, misspelt ones replaced."""
+        replaced = {item.term: item.replacement for item in corrections}
+        return [
+            tuple(replaced.get(term, term) for term in word_terms)
+            for _, word_terms in self.analyzer.tokenizer.word_terms(question)
+            if len(word_terms) > 1
+        ]
+
     def _name_terms(self, question: str, corrections: list[_Corrected]) -> frozenset[str]:
         """The question's name terms (see `Tokenizer.name_terms`), a misspelt name as corrected."""
         replaced = {item.term: item.replacement for item in corrections}
@@ -242,11 +252,17 @@ class PassageIndex:
         return term
 
     def _ranked(
-        self, position: int, score: float, bm25: float, weights: dict[str, float], wanted: str | None = None
+        self,
+        position: int,
+        score: float,
+        bm25: float,
+        weights: dict[str, float],
+        wanted: str | None = None,
+        words: Sequence[tuple[str, ...]] = (),
     ) -> RankedPassage:
         passage = self.passages[position]
         document = self._document_of[position]
-        quote_start, quote_end = best_quote(weights, self._sentences(position), wanted)
+        quote_start, quote_end = best_quote(weights, self._sentences(position), wanted, words)
         return RankedPassage(
             passage=passage,
             title=document.title,

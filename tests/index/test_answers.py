@@ -23,9 +23,11 @@ from index.answers import (
     confidence,
     evidence_weight,
     evidence_windows,
+    matched_mass,
     phrase_mass,
     rerank,
     sentence_bm25,
+    word_mass,
 )
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.ranking import RankBM25Engine, lucene_idf
@@ -299,6 +301,30 @@ def test_best_quote_context_stops_at_the_paragraph() -> None:
     assert best_quote({"fix": 2.0, "windows": 1.0}, sentences) == (0, 9)
 
 
+SETUP_PY = ("setup.py", "setup", "py")
+"""The terms of the question word "setup.py": the whole name and its parts."""
+
+
+def test_word_mass_counts_a_word_of_several_terms_once() -> None:
+    """A sentence naming `setup.py` matches one question word, at its heaviest term; other terms count alone."""
+    weights = {"setup.py": 4.0, "setup": 3.5, "py": 3.0, "regist": 2.5}
+    assert word_mass(weights, [SETUP_PY], frozenset(SETUP_PY)) == pytest.approx(4.0)
+    assert word_mass(weights, [SETUP_PY], frozenset({"setup", "regist"})) == pytest.approx(6.0)
+    assert word_mass(weights, [], frozenset(SETUP_PY)) == pytest.approx(matched_mass(weights, frozenset(SETUP_PY)))
+
+
+def test_best_quote_prefers_two_question_words_to_one_file_name() -> None:
+    """ "I registered the entry point in setup.py but my plugin does nothing": the sentence about registering a
+    plugin is the answer, not the one that merely names `setup.py`, whose three terms would outweigh it."""
+    weights = {"setup.py": 4.0, "setup": 3.5, "py": 3.0, "regist": 4.0, "plugin": 1.5}
+    sentences = [
+        SentenceTerms.of(0, 30, ["add", "setup.py", "setup", "py", "script"], group=1),
+        SentenceTerms.of(31, 80, ["regist", "plugin", "activ"], group=2),
+    ]
+    assert best_quote(weights, sentences, words=[SETUP_PY]) == (31, 80)
+    assert best_quote(weights, sentences) == (0, 30)  # each term its own word
+
+
 def test_best_quote_of_no_sentences_is_empty() -> None:
     """A passage without sentences yields an empty quote span."""
     assert best_quote({"lamp": 1.0}, []) == (0, 0)
@@ -311,6 +337,20 @@ def test_phrase_mass_counts_adjacent_question_pairs_once() -> None:
     # pairs (brass, taper) -> 2.0, found in both sentences but counted once; (taper, lamp) never adjacent.
     assert phrase_mass(["brass", "taper", "lamp"], weights, sentences) == pytest.approx(2.0)
     assert phrase_mass(["lamp", "taper"], weights, sentences) == 0.0
+
+
+def test_rerank_counts_a_word_of_several_terms_once() -> None:
+    """Equal BM25: the passage whose sentence holds two question words beats one naming `main.html` thrice over."""
+    weights = {"main.html": 3.0, "main": 2.5, "html": 2.0, "libs": 3.0, "block": 1.0}
+    sentences = {
+        0: [SentenceTerms.of(0, 20, ["main.html", "main", "html", "templat"])],
+        1: [SentenceTerms.of(0, 20, ["libs", "block", "script"])],
+    }
+    words = [("main.html", "main", "html")]
+    terms = ["libs", "block", "main.html", "main", "html"]
+    assert [position for position, _ in rerank([(0, 1.0), (1, 1.0)], terms, weights, sentences.__getitem__)] == [0, 1]
+    ranked = rerank([(0, 1.0), (1, 1.0)], terms, weights, sentences.__getitem__, words=words)
+    assert [position for position, _ in ranked] == [1, 0]
 
 
 def test_rerank_prefers_a_passage_answering_in_one_sentence() -> None:
