@@ -72,6 +72,8 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
     "container_admonition_open": "callout",
 }
 _LISTS = ("bullet_list_open", "ordered_list_open")
+_CALLOUT_OPENS = frozenset({"blockquote_open", "admonition_open", "container_admonition_open"})
+_CALLOUT_CLOSES = frozenset({"blockquote_close", "admonition_close", "container_admonition_close"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,8 @@ class Unit:
     start: int
     end: int
     group: int
-    """Units of one paragraph share a group: a quote runs on only within its paragraph."""
+    """Units of one paragraph, or of the paragraphs of one block quote or admonition, share a group: a quote
+    runs on, and takes the sentence before as context, only within it."""
 
 
 class _LineOffsets:
@@ -240,15 +243,21 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
     group = 0
     # For each list item around the token: where its first line starts, and whether the item is one unit.
     items: list[tuple[int, bool]] = []
+    # For each block quote or admonition around the token: its level, and the group its paragraphs share.
+    callouts: list[tuple[int, int]] = []
     in_head = False
     for position, token in enumerate(tokens):
         if token.type == "list_item_close":
             items.pop()
         elif token.type in ("thead_open", "thead_close"):
             in_head = token.type == "thead_open"
+        elif token.type in _CALLOUT_CLOSES:
+            callouts.pop()
         if token.map is None:
             continue
         group += 1
+        if token.type in _CALLOUT_OPENS:
+            callouts.append((token.level, group))
         if token.type in ("heading_open", "admonition_title_open"):
             units.append(Unit("heading", *lines.span(*token.map), group))
         elif token.type == "container_admonition_open":
@@ -281,7 +290,12 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             start, end = lines.span(*token.map)
             if items and start == items[-1][0]:
                 start = _after_marker(text, start, end)  # the first paragraph of an item of several blocks
-            units.extend(Unit("sentence", *span, group) for span in sentence_spans(text[start:end], start))
+            # A note's paragraphs are one thought: "> If you use Windows, ... may not work." then
+            # "> A quick solution is ...". The first one is context for the next, as within a paragraph.
+            shared = callouts[-1][1] if callouts and token.level == callouts[-1][0] + 1 else group
+            while callouts and start < end and text[start] in "> \t":
+                start += 1  # a block quote's "> " markers before the paragraph's first word
+            units.extend(Unit("sentence", *span, shared) for span in sentence_spans(text[start:end], start))
         elif token.type == "html_block" and not _is_comment(token.content):
             # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.
             units.append(Unit("html", *lines.span(*token.map), group))

@@ -302,6 +302,26 @@ COLON_ADMONITION = (
 )
 
 
+NOTE_BLOCK = (
+    "# Install\n\nA quick fix for slow builds is the dirty flag.\n\n"
+    "> NOTE:\n> If you are using Windows, some commands may fail.\n>\n"
+    "> A quick fix is to run each command with python -m.\n"
+)
+
+
+def test_a_notes_paragraphs_are_one_context(tmp_path: Path, analyzer: Analyzer) -> None:
+    """In a block quote, the paragraph before sets the scene for the next, as a sentence does within a paragraph."""
+    units = quote_units(NOTE_BLOCK, analyzer.splitter.spans)
+    note = [unit for unit in units if unit.kind == "sentence" and unit.start > NOTE_BLOCK.index("> NOTE")]
+    assert [NOTE_BLOCK[unit.start : unit.end] for unit in note] == [
+        "NOTE:\n> If you are using Windows, some commands may fail.",
+        "A quick fix is to run each command with python -m.",
+    ]
+    assert len({unit.group for unit in note}) == 1
+    quote = index_of(tmp_path, NOTE_BLOCK, analyzer).ask("quick fix on windows?").passages[0].quote
+    assert quote.endswith("A quick fix is to run each command with python -m.")
+
+
 def test_colon_admonition_title_is_searched_and_its_body_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
     """A Docusaurus `:::tip[Title]` block: its title line is searched, never quoted; its body is quoted."""
     blocks = markdown_blocks(COLON_ADMONITION)
