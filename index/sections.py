@@ -45,23 +45,32 @@ def is_mdx(doc_id: str) -> bool:
 
 
 def markdown_sections(text: str) -> Sections:
-    """Where each heading of `text` opens a section, with its heading path."""
+    """Where each heading of `text` opens a section, with its heading path.
+
+    A front-matter `title` over a body without a level-1 heading is the page's heading, as Docusaurus shows it:
+    it opens the body and heads every path ("Installing › Requirements").
+    """
     line_starts = [0]
     for line in text.split("\n"):
         line_starts.append(line_starts[-1] + len(line) + 1)
     tokens = PARSER.parse(text)
-    starts: list[int] = []
-    paths: list[str] = []
-    open_headings: list[tuple[int, str]] = []  # (level, title) of the headings above
+    headings: list[tuple[int, int, str]] = []  # (offset, level, title) of the document's own headings
     for number, token in enumerate(tokens):
         # Only a document's own headings open sections, not one quoted in a block quote or a list.
         if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
-        level = int(token.tag[1:])
         title = " ".join(heading_title(inline_text(tokens[number + 1].children or [])).split())
+        headings.append((line_starts[token.map[0]], int(token.tag[1:]), title))
+    front_matter = read_front_matter(text) if text.lstrip("\ufeff").startswith("---") else None
+    if front_matter is not None and front_matter.title and all(level > 1 for _, level, _ in headings):
+        headings.insert(0, (front_matter.body_start, 1, front_matter.title))
+    starts: list[int] = []
+    paths: list[str] = []
+    open_headings: list[tuple[int, str]] = []  # (level, title) of the headings above
+    for offset, level, title in headings:
         open_headings = [(above, name) for above, name in open_headings if above < level]
         open_headings.append((level, title))
-        starts.append(line_starts[token.map[0]])
+        starts.append(offset)
         paths.append(PATH_SEPARATOR.join(name for _, name in open_headings if name))
     return Sections(tuple(starts), tuple(paths))
 

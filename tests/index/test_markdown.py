@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from index.markdown import markdown_blocks, quote_units, searchable_text
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.passages import Passage, split_markdown_passages
+from index.sections import markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -47,6 +48,37 @@ def test_front_matter_is_never_passage_text(splitter: SentenceSplitter) -> None:
     text = "---\ntitle: Setup guide\nsidebar_position: 3\n---\n\n# Setup\n\nRun the installer once.\n"
     passages = passages_of(text, splitter)
     assert [passage.text for passage in passages] == ["# Setup\n\nRun the installer once."]
+
+
+DOCUSAURUS_PAGE = (
+    "---\ntitle: Installing Widgetron\nsidebar_position: 2\n---\n\nWidgetron runs on Linux and macOS.\n\n"
+    "## Requirements\n\nYou need Node 18 or newer and 200 MB of disk space.\n"
+)
+
+
+def test_front_matter_title_heads_the_paths_of_a_page_without_a_level_1_heading(
+    tmp_path: Path, analyzer: Analyzer
+) -> None:
+    """A Docusaurus page's title is its H1: it heads every heading path, so its words find every section."""
+    (tmp_path / "install.md").write_text(DOCUSAURUS_PAGE, encoding="utf-8")
+    (tmp_path / "plugins.md").write_text(
+        "---\ntitle: Configuring plugins\n---\n\n## Requirements\n\nEach plugin declares its API version.\n",
+        encoding="utf-8",
+    )
+    index = build_index(tmp_path, analyzer=analyzer)
+    answer = index.ask("what are the requirements for installing widgetron?")
+    assert answer.found
+    assert answer.passages[0].section == "Installing Widgetron › Requirements"
+    assert answer.passages[0].quote == "You need Node 18 or newer and 200 MB of disk space."
+    assert index.ask("which platforms does widgetron run on?").passages[0].section == "Installing Widgetron"
+
+
+def test_front_matter_title_is_no_extra_heading_over_a_level_1_heading() -> None:
+    """A page with its own `#` heading keeps it as the root of its paths: the title isn't added twice."""
+    text = "---\ntitle: Setup\n---\n\n# Setup guide\n\n## Requirements\n\nNode 18.\n"
+    sections = markdown_sections(text)
+    assert sections.path_at(text.index("Node")) == "Setup guide › Requirements"
+    assert sections.path_at(text.index("---", 3) + 4) == ""
 
 
 def test_heading_at_the_end_of_a_block_opens_the_next_passage(splitter: SentenceSplitter) -> None:
