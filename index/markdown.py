@@ -8,7 +8,8 @@ comments and tags and emphasis markers, and keeps link and image text.
 Besides CommonMark, tables and YAML front matter, the parser reads the
 callouts documentation sites write: MkDocs and Python-Markdown admonitions
 (`!!! note "Title"` with an indented body, and the collapsible `???` and
-`???+`), and Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`).
+`???+`), Material for MkDocs content tabs (`=== "Python"` with an indented
+body), and Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`).
 Their bodies are Markdown, not code. In MDX (`.mdx`), the `import` and
 `export` statements and `{/* comments */}` are no text.
 """
@@ -22,6 +23,7 @@ from html.parser import HTMLParser
 from typing import Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
@@ -41,15 +43,61 @@ def _is_colon_admonition(params: str, *_: object) -> bool:
     return match is not None and match.group("kind").lower() in COLON_ADMONITIONS
 
 
-# CommonMark with tables, YAML front matter and admonitions. Parsing keeps no state between calls.
+# A Material for MkDocs content tab (pymdownx.tabbed): '=== "Python"', its body indented four spaces.
+_CONTENT_TAB = re.compile(r'===[!+]{0,2}[ \t]+"(?P<title>[^"\n]*)"[ \t]*$')
+_TAB_INDENT = 4
+
+
+def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Parse a content tab: its title like an admonition's, its indented body as Markdown, not code.
+
+    No markdown-it-py plugin reads pymdownx.tabbed (mdit-py-plugins' `admon` reads only `!!!` and `???`).
+    """
+    if state.is_code_block(start_line):
+        return False
+    match = _CONTENT_TAB.match(state.src, state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line])
+    if match is None:
+        return False
+    if silent:
+        return True
+    body_indent = state.blkIndent + _TAB_INDENT
+    body_end = start_line + 1  # the line after the last line of the body
+    for line in range(start_line + 1, end_line):
+        if state.isEmpty(line):
+            continue
+        if state.sCount[line] < body_indent:
+            break
+        body_end = line + 1
+    saved = state.parentType, state.lineMax, state.blkIndent
+    state.parentType, state.lineMax, state.blkIndent = "content_tab", body_end, body_indent
+    opening = state.push("content_tab_open", "div", 1)
+    opening.block, opening.map, opening.info = True, [start_line, body_end], match.group("title")
+    state.push("content_tab_title_open", "p", 1).map = [start_line, start_line + 1]
+    title = state.push("inline", "", 0)
+    title.content, title.map, title.children = match.group("title"), [start_line, start_line + 1], []
+    state.push("content_tab_title_close", "p", -1)
+    state.md.block.tokenize(state, start_line + 1, body_end)
+    state.push("content_tab_close", "div", -1).block = True
+    state.parentType, state.lineMax, state.blkIndent = saved
+    state.line = body_end
+    return True
+
+
+def _content_tabs_plugin(parser: MarkdownIt) -> None:
+    parser.block.ruler.before(
+        "fence", "content_tab", _content_tab, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+
+
+# CommonMark with tables, YAML front matter, admonitions and content tabs. Parsing keeps no state between calls.
 PARSER = (
     MarkdownIt("commonmark")
     .enable("table")
     .use(front_matter_plugin)
     .use(admon_plugin)
     .use(container_plugin, name="admonition", validate=_is_colon_admonition)
+    .use(_content_tabs_plugin)
 )
-_ADMONITIONS = ("admonition_open", "container_admonition_open")
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
@@ -70,10 +118,11 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
     "html_block": "html",
     "admonition_open": "callout",
     "container_admonition_open": "callout",
+    "content_tab_open": "callout",
 }
 _LISTS = ("bullet_list_open", "ordered_list_open")
-_CALLOUT_OPENS = frozenset({"blockquote_open", "admonition_open", "container_admonition_open"})
-_CALLOUT_CLOSES = frozenset({"blockquote_close", "admonition_close", "container_admonition_close"})
+_CALLOUT_OPENS = frozenset({"blockquote_open", "admonition_open", "container_admonition_open", "content_tab_open"})
+_CALLOUT_CLOSES = frozenset({"blockquote_close", "admonition_close", "container_admonition_close", "content_tab_close"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +307,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
         group += 1
         if token.type in _CALLOUT_OPENS:
             callouts.append((token.level, group))
-        if token.type in ("heading_open", "admonition_title_open"):
+        if token.type in ("heading_open", "admonition_title_open", "content_tab_title_open"):
             units.append(Unit("heading", *lines.span(*token.map), group))
         elif token.type == "container_admonition_open":
             # Its opening line (":::tip[Title]") titles the body, as a heading does.

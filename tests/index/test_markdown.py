@@ -327,6 +327,33 @@ def test_collapsible_admonition_body_is_quoted(tmp_path: Path, analyzer: Analyze
     assert answer.passages[0].quote == "Set site_url to an empty string to browse the files offline."
 
 
+CONTENT_TABS = (
+    '# Install\n\n=== "pip"\n\n    Install the package with pip. It needs Python 3.9.\n\n'
+    '    ```sh\n    pip install widget\n    ```\n\n=== "conda"\n    Conda users install it from conda-forge.\n\n'
+    "After the tabs.\n\n    real indented code\n"
+)
+
+
+def test_content_tab_bodies_are_markdown_and_their_titles_never_quotes(tmp_path: Path, analyzer: Analyzer) -> None:
+    """Material's `=== "Tab"` bodies are prose and code, not one code block; after them, indented code is code."""
+    units = quote_units(CONTENT_TABS, analyzer.splitter.spans)
+    assert [(unit.kind, CONTENT_TABS[unit.start : unit.end]) for unit in units] == [
+        ("heading", "# Install"),
+        ("heading", '=== "pip"'),
+        ("sentence", "Install the package with pip."),
+        ("sentence", "It needs Python 3.9."),
+        ("code", "```sh\n    pip install widget\n    ```"),
+        ("heading", '=== "conda"'),
+        ("sentence", "Conda users install it from conda-forge."),
+        ("sentence", "After the tabs."),
+        ("code", "real indented code"),
+    ]
+    index = index_of(tmp_path, CONTENT_TABS, analyzer)
+    assert index.ask("where do conda users install it from?").passages[0].quote == (
+        "Conda users install it from conda-forge."
+    )
+
+
 COLON_ADMONITION = (
     "# Builds\n\nBuilds write the site folder.\n\n"
     ":::tip[Faster rebuilds]\n\nPass the dirty flag to rebuild only the pages that changed.\n\n:::\n\n"
