@@ -3,7 +3,7 @@
     python benchmarks/hostile.py [--mb 1] [--repeat 3] [--skip-stalls]
 
 Each corpus is one Markdown file: base64 (a data-URI image, no spaces), text
-without sentence ends, and ordinary prose. It prints the median build time of
+without sentence ends, a heading that is one long run of spaces, and ordinary prose. It prints the median build time of
 `quotebot`'s index for each, and each hostile one's ratio to the prose (target:
 within 3x). Then, for each, the event-loop stalls while `build_index` runs in a
 thread (`asyncio.to_thread`, as the bot reindexes) and a ticker sleeps 1 ms at
@@ -44,6 +44,7 @@ def corpora(size: int) -> dict[str, str]:
     return {
         "base64 (data URI)": f"![logo](data:image/png;base64,{payload})",
         "no sentence ends": no_ends,
+        "a heading of spaces": f"# a{' ' * (size - 5)}b",
         PROSE: "".join(prose_sentences)[:size],
     }
 

@@ -30,7 +30,9 @@ UNREAD_TYPE = "a file type quotebot doesn't read"
 # How much of a file is sniffed for NUL bytes to call it binary.
 _BINARY_SNIFF_BYTES = 8192
 
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
+# The title is taken whole and its closing "#"s cut in Python: a lazy title before "[ \t#]*$" made a
+# heading line of spaces take time quadratic in its length (minutes for 100,000 spaces).
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<title>.*)$", re.MULTILINE)
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
@@ -307,6 +309,15 @@ def _skipped(path: Path, doc_id: str, reason: str) -> Skipped:
     return Skipped(doc_id, stat.st_size, stat.st_mtime_ns, reason)
 
 
+def _without_closing_hashes(title: str) -> str:
+    """An ATX heading's text without its closing sequence: "Setup ##" -> "Setup", but "C#" stays "C#"."""
+    title = title.rstrip(" \t")
+    opened = title.rstrip("#")
+    if opened != title and (not opened or opened[-1] in " \t"):
+        title = opened.rstrip(" \t")
+    return title
+
+
 def document_title(text: str, doc_id: str) -> str:
     """A Markdown document's front-matter `title`, else the first Markdown heading, else the file name's."""
     if is_markdown(doc_id):
@@ -317,8 +328,9 @@ def document_title(text: str, doc_id: str) -> str:
     lines = text.lstrip("\ufeff").split("\n", 200)[:200]
     for number, line in enumerate(lines):
         atx = _ATX_HEADING.match(line)
-        if atx:
-            return heading_title(atx.group("title")).strip()
+        title = _without_closing_hashes(atx.group("title")) if atx else ""
+        if title:
+            return " ".join(heading_title(title).split())
         following = lines[number + 1] if number + 1 < len(lines) else ""
         if line.strip() and _SETEXT_UNDERLINE.match(following) and not line.lstrip().startswith(("-", "*", "+")):
             return line.strip()

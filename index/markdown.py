@@ -381,12 +381,14 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # A heading's attribute list, which Docusaurus ("{#custom-id}"), MkDocs' attr_list ("{ #id .class }", "{: #id }")
 # and Pandoc ("{.unnumbered}") read as its anchor and classes: it is no part of the title.
-_HEADING_ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
+# No leading "\s*": before a brace that isn't there, it would make the search quadratic in a line of spaces.
+_HEADING_ATTRIBUTES = re.compile(r"\{:?\s*[#.][^{}]*\}\s*$")
 
 
 def heading_title(text: str) -> str:
     """A heading's text without its attribute list: "Install {#setup}" -> "Install"."""
-    return _HEADING_ATTRIBUTES.sub("", text)
+    attributes = _HEADING_ATTRIBUTES.search(text)
+    return text if attributes is None else text[: attributes.start()].rstrip()
 
 
 def searchable_text(markdown: str) -> str:

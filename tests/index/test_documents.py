@@ -388,3 +388,18 @@ def test_html_page_without_main_text_is_skipped_saying_so(make_corpus) -> None:
     load = load_corpus(corpus)
     assert [document.doc_id for document in load.documents] == ["good.md"]
     assert load.warnings == ["skipped app.html: no main text found in the page"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# Setup ##\n", "Setup"),
+        ("# C#\n", "C#"),
+        ("#   \n# Real title\n", "Real title"),
+        ("## Install {#setup}\n", "Install"),
+        ("# Two   spaced\twords #\n", "Two spaced words"),
+    ],
+)
+def test_atx_heading_title_loses_its_closing_hashes_and_attributes(text: str, title: str) -> None:
+    """A closing "#" sequence and an attribute list are not the title; "C#" keeps its "#"; an empty heading is none."""
+    assert document_title(text, "page.md") == title
