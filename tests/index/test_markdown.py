@@ -38,6 +38,11 @@ def passages_of(text: str, splitter: SentenceSplitter, max_chars: int = 1600) ->
     return passages
 
 
+def units_of(text: str, analyzer: Analyzer) -> list[tuple[str, str]]:
+    """The kind and text of each quote unit of `text`, in order."""
+    return [(unit.kind, text[unit.start : unit.end]) for unit in quote_units(text, analyzer.splitter.spans)]
+
+
 def index_of(tmp_path: Path, text: str, analyzer: Analyzer) -> PassageIndex:
     (tmp_path / "doc.md").write_text(text, encoding="utf-8")
     return build_index(tmp_path, analyzer=analyzer)
@@ -179,8 +184,7 @@ LOOSE_ITEMS = (
 
 def test_item_of_several_blocks_is_quoted_by_its_sentences_never_its_code(tmp_path: Path, analyzer: Analyzer) -> None:
     """A list item holding paragraphs and code is no single quote: its sentences are, and its code is code."""
-    units = quote_units(LOOSE_ITEMS, analyzer.splitter.spans)
-    assert [(unit.kind, LOOSE_ITEMS[unit.start : unit.end]) for unit in units] == [
+    assert units_of(LOOSE_ITEMS, analyzer) == [
         ("heading", "# Offline"),
         ("sentence", "site_url:"),
         ("sentence", "The site_url must be set to an empty string for offline browsing."),
@@ -303,8 +307,7 @@ ADMONITION = (
 
 def test_admonition_body_is_markdown_and_its_title_is_never_the_quote(tmp_path: Path, analyzer: Analyzer) -> None:
     """An indented `!!!` body is prose, not code: its sentences are quotes; its title counts but is never one."""
-    units = quote_units(ADMONITION, analyzer.splitter.spans)
-    assert [(unit.kind, ADMONITION[unit.start : unit.end]) for unit in units] == [
+    assert units_of(ADMONITION, analyzer) == [
         ("heading", "# Plugins"),
         ("sentence", "Plugins add events to the build."),
         ("heading", '!!! warning "Order matters"'),
@@ -336,8 +339,7 @@ CONTENT_TABS = (
 
 def test_content_tab_bodies_are_markdown_and_their_titles_never_quotes(tmp_path: Path, analyzer: Analyzer) -> None:
     """Material's `=== "Tab"` bodies are prose and code, not one code block; after them, indented code is code."""
-    units = quote_units(CONTENT_TABS, analyzer.splitter.spans)
-    assert [(unit.kind, CONTENT_TABS[unit.start : unit.end]) for unit in units] == [
+    assert units_of(CONTENT_TABS, analyzer) == [
         ("heading", "# Install"),
         ("heading", '=== "pip"'),
         ("sentence", "Install the package with pip."),
