@@ -10,7 +10,8 @@ callouts documentation sites write: MkDocs and Python-Markdown admonitions
 (`!!! note "Title"` with an indented body, and the collapsible `???` and
 `???+`), Material for MkDocs content tabs (`=== "Python"` with an indented
 body), and Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`).
-Their bodies are Markdown, not code. In MDX (`.mdx`), the `import` and
+Their bodies are Markdown, not code. GitHub's alerts (`> [!NOTE]`) are block
+quotes whose first line names them. In MDX (`.mdx`), the `import` and
 `export` statements and `{/* comments */}` are no text.
 """
 
@@ -121,6 +122,7 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
     "content_tab_open": "callout",
 }
 _LISTS = ("bullet_list_open", "ordered_list_open")
+_GITHUB_ALERT = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?=\n|$)", re.IGNORECASE)
 _CALLOUT_OPENS = frozenset({"blockquote_open", "admonition_open", "container_admonition_open", "content_tab_open"})
 _CALLOUT_CLOSES = frozenset({"blockquote_close", "admonition_close", "container_admonition_close", "content_tab_close"})
 
@@ -344,6 +346,13 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             shared = callouts[-1][1] if callouts and token.level == callouts[-1][0] + 1 else group
             while callouts and start < end and text[start] in "> \t":
                 start += 1  # a block quote's "> " markers before the paragraph's first word
+            alert = _GITHUB_ALERT.match(text, start, end) if callouts else None
+            if alert is not None:
+                # GitHub's "> [!NOTE]" line names the alert, as an admonition's title does: searched, never quoted.
+                units.append(Unit("heading", start, alert.end(), group))
+                start = alert.end()
+                while start < end and text[start] in "> \t\n":
+                    start += 1
             units.extend(Unit("sentence", *span, shared) for span in sentence_spans(text[start:end], start))
         elif token.type == "html_block" and not _is_comment(token.content):
             # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.

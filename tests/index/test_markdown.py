@@ -383,6 +383,18 @@ def test_a_notes_paragraphs_are_one_context(tmp_path: Path, analyzer: Analyzer) 
     assert quote.endswith("A quick fix is to run each command with python -m.")
 
 
+def test_github_alert_marker_is_searched_but_never_part_of_a_quote(tmp_path: Path, analyzer: Analyzer) -> None:
+    """`> [!WARNING]` opens a GitHub alert: its marker line is a title, and the quote is the sentence after it."""
+    text = "# Upgrade\n\n> [!WARNING]\n> Back up the database before you upgrade.\n"
+    assert units_of(text, analyzer) == [
+        ("heading", "# Upgrade"),
+        ("heading", "[!WARNING]"),
+        ("sentence", "Back up the database before you upgrade."),
+    ]
+    answer = index_of(tmp_path, text, analyzer).ask("warning before upgrade database")
+    assert answer.passages[0].quote == "Back up the database before you upgrade."
+
+
 def test_colon_admonition_title_is_searched_and_its_body_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
     """A Docusaurus `:::tip[Title]` block: its title line is searched, never quoted; its body is quoted."""
     blocks = markdown_blocks(COLON_ADMONITION)
