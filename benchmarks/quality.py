@@ -63,6 +63,8 @@ from typing import Any
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from index.sections import MARKDOWN_SUFFIXES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
 DEFAULT_SQUAD = EVAL_DIR / "squad-dev-v2.0-public.json"
@@ -71,7 +73,8 @@ QUESTION_SETS = {
     "mkdocs": (EVAL_DIR / "mkdocs-docs", EVAL_DIR / "mkdocs-questions.json"),
 }
 """Corpus folder and question file of each question-set corpus."""
-PEER_SUFFIXES = (".txt", ".md", ".markdown")
+PEER_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
+"""The documents the peers read: quotebot's, but for HTML pages, which they can't extract."""
 PARAGRAPH_SEPARATOR = "\n\n"
 
 TARGET_PASSAGE_AT_1 = 0.80

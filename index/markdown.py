@@ -195,6 +195,11 @@ def _closing(tokens: list[Token], opening: int) -> int:
     return len(tokens) - 1
 
 
+def _child_blocks(tokens: list[Token], level: int) -> list[Token]:
+    """The blocks directly inside a container opened at `level` (a list item, an admonition), by their openings."""
+    return [token for token in tokens if token.level == level + 1 and token.nesting >= 0 and token.map]
+
+
 def _is_comment(html: str) -> bool:
     stripped = html.strip()
     return stripped.startswith("<!--") and stripped.endswith("-->") and stripped.count("<!--") == 1
@@ -258,7 +263,7 @@ def _pieces(
         spans += [lines.span(*row) for row in rows[1:]]
     elif kind == "callout":
         # Between the blocks of its body; the first takes the opening line, the last the closing ":::".
-        spans = [lines.span(*t.map) for t in tokens if t.level == level + 1 and t.nesting >= 0 and t.map]
+        spans = [lines.span(*t.map) for t in _child_blocks(tokens, level)]
         if spans:
             spans[0] = (start, spans[0][1])
             spans[-1] = (spans[-1][0], end)
@@ -317,9 +322,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
         elif token.type == "list_item_open":
             closing = _closing(tokens, position)
             inside = tokens[position + 1 : closing]
-            own = [
-                t for t in inside if t.level == token.level + 1 and t.nesting >= 0 and t.map and t.type not in _LISTS
-            ]
+            own = [t for t in _child_blocks(inside, token.level) if t.type not in _LISTS]
             nested = next((t.map[0] for t in inside if t.type in _LISTS and t.map), None)
             line_start, end = lines.span(token.map[0], nested if nested is not None else token.map[1])
             whole = len(own) <= 1 and all(t.type == "paragraph_open" for t in own)

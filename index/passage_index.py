@@ -151,8 +151,7 @@ class PassageIndex:
         Raises `QuestionError` for an empty or absurdly long question.
         """
         question = checked_question(question)
-        terms, corrections_made = self._question_terms(question)
-        words = self._question_words(question, corrections_made)
+        terms, corrections_made, words = self._question_terms(question)
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
         corrected = {item.replacement for item in corrections_made}
@@ -209,16 +208,18 @@ class PassageIndex:
             corrections=corrections,
         )
 
-    def _question_terms(self, question: str) -> tuple[list[str], list[_Corrected]]:
-        """The question's distinct terms, misspelt ones replaced, and the replacements made.
+    def _question_terms(self, question: str) -> tuple[list[str], list[_Corrected], list[tuple[str, ...]]]:
+        """The question's distinct terms, misspelt ones replaced; the replacements made; and its words of
+        several terms ("setup.py", "gh-deploy"), as their terms, with those replacements.
 
         A term the vocabulary lacks becomes its closest vocabulary term (see
         `index.typos`). A replacement the question also holds as typed is an
         exact term, not a correction.
         """
+        question_words = self.analyzer.tokenizer.word_terms(question)
         terms: list[str] = []
         corrected: list[_Corrected] = []
-        for word, word_terms in self.analyzer.tokenizer.word_terms(question):
+        for word, word_terms in question_words:
             for term in word_terms:
                 replacement = None
                 if self.engine.document_frequency(term) == 0:
@@ -226,17 +227,11 @@ class PassageIndex:
                 if replacement is not None and replacement != term:
                     corrected.append(_Corrected(word, term, replacement))
                 terms.append(replacement or term)
-        exact = {term for _, word_terms in self.analyzer.tokenizer.word_terms(question) for term in word_terms}
-        return list(dict.fromkeys(terms)), [item for item in corrected if item.replacement not in exact]
-
-    def _question_words(self, question: str, corrections: list[_Corrected]) -> list[tuple[str, ...]]:
-        """The question's words of several terms ("setup.py", "gh-deploy"), as their terms, misspelt ones replaced."""
+        exact = {term for _, word_terms in question_words for term in word_terms}
+        corrections = [item for item in corrected if item.replacement not in exact]
         replaced = {item.term: item.replacement for item in corrections}
-        return [
-            tuple(replaced.get(term, term) for term in word_terms)
-            for _, word_terms in self.analyzer.tokenizer.word_terms(question)
-            if len(word_terms) > 1
-        ]
+        words = [tuple(replaced.get(term, term) for term in word_terms) for _, word_terms in question_words]
+        return list(dict.fromkeys(terms)), corrections, [word for word in words if len(word) > 1]
 
     def _name_terms(self, question: str, corrections: list[_Corrected]) -> frozenset[str]:
         """The question's name terms (see `Tokenizer.name_terms`), a misspelt name as corrected."""

@@ -9,9 +9,11 @@ it: "Configuration › search › min_search_length".
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import yaml
+from markdown_it.token import Token
 
 from index.markdown import PARSER, heading_title, inline_text
 
@@ -61,8 +63,8 @@ def markdown_sections(text: str) -> Sections:
             continue
         title = " ".join(heading_title(inline_text(tokens[number + 1].children or [])).split())
         headings.append((line_starts[token.map[0]], int(token.tag[1:]), title))
-    front_matter = read_front_matter(text) if text.lstrip("\ufeff").startswith("---") else None
-    if front_matter is not None and front_matter.title and all(level > 1 for _, level, _ in headings):
+    front_matter = read_front_matter(text, tokens)
+    if front_matter.title and all(level > 1 for _, level, _ in headings):
         headings.insert(0, (front_matter.body_start, 1, front_matter.title))
     starts: list[int] = []
     paths: list[str] = []
@@ -84,12 +86,16 @@ class FrontMatter:
     """Offset of the first line after the front matter; 0 when there is none."""
 
 
-def read_front_matter(text: str) -> FrontMatter:
-    """The front matter at the start of `text` (after a byte-order mark), read as YAML."""
+def read_front_matter(text: str, tokens: Sequence[Token] | None = None) -> FrontMatter:
+    """The front matter at the start of `text` (after a byte-order mark), read as YAML.
+
+    `tokens`, when the caller has them, are `PARSER`'s tokens of `text`: the document isn't parsed again.
+    """
     skipped = len(text) - len(text.lstrip("\ufeff"))
     if not text.startswith("---", skipped):
         return FrontMatter(None, 0)  # no front matter: skip parsing the whole document
-    tokens = PARSER.parse(text[skipped:])
+    if tokens is None or skipped:
+        tokens = PARSER.parse(text[skipped:])  # markdown-it finds no front matter behind a byte-order mark
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatter(None, 0)
     lines = text[skipped:].split("\n")
