@@ -5,7 +5,12 @@ Corpora (`--corpus`, default all):
 - squad: SQuAD 2.0 dev, scored on answer spans as described below;
 - article: the bundled article (corpus/article.txt) with
   seed-questions-public.json;
-- mkdocs: MkDocs' documentation with mkdocs-questions.json.
+- mkdocs: MkDocs' documentation with mkdocs-questions.json;
+- mkdocs-web: the same documentation built into a web site (benchmarks/web_site.py:
+  each page rendered to HTML with a navigation bar, a table of contents, permalinks
+  and a footer), with the same questions. quotebot reads the `.html` pages; a second
+  quotebot row reads their plain text, one paragraph per line, as quotebot read web
+  pages before it kept their structure; the peers rank that plain text.
 
 For the two question sets, `quotebot ask --json --top-k 3` answers every
 question, and a passage or quote "holds the answer" when it contains the
@@ -40,7 +45,7 @@ The same run reports naive rank-bm25 as a peer: BM25Okapi over the gold
 paragraphs with `lower().split()` tokens, as rank-bm25's README shows; its
 passage@1 is the share of questions whose top paragraph is the gold one.
 
-    python benchmarks/quality.py [--corpus squad|article|mkdocs|all] [--squad SQUAD_JSON]
+    python benchmarks/quality.py [--corpus squad|article|mkdocs|mkdocs-web|all] [--squad SQUAD_JSON]
                                  [--min-confidence X] [--json]
 """
 
@@ -62,6 +67,7 @@ from typing import Any
 
 import numpy as np
 from rank_bm25 import BM25Okapi
+from web_site import build_site
 
 from index.sections import MARKDOWN_SUFFIXES
 
@@ -71,8 +77,11 @@ DEFAULT_SQUAD = EVAL_DIR / "squad-dev-v2.0-public.json"
 QUESTION_SETS = {
     "article": (REPO_ROOT / "corpus", EVAL_DIR / "seed-questions-public.json"),
     "mkdocs": (EVAL_DIR / "mkdocs-docs", EVAL_DIR / "mkdocs-questions.json"),
+    "mkdocs-web": (EVAL_DIR / "mkdocs-docs", EVAL_DIR / "mkdocs-questions.json"),
 }
 """Corpus folder and question file of each question-set corpus."""
+WEB_SETS = frozenset({"mkdocs-web"})
+"""Question sets asked of their folder built into a web site."""
 PEER_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 """The documents the peers read: quotebot's, but for HTML pages, which they can't extract."""
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -384,29 +393,71 @@ def bm25s_ranking(paragraphs: Sequence[str], questions: Sequence[str], k: int) -
     return rankings
 
 
+def quotebot_row(
+    system: str,
+    corpus: Path,
+    index_dir: Path,
+    answerable: Sequence[tuple[str, str]],
+    unanswerable: Sequence[str],
+    min_confidence: float | None,
+) -> SetScores:
+    """quotebot's scores on one corpus, asked through the command line with `--top-k 3`."""
+    index_dir.mkdir()
+    answers = ask_cli(corpus, index_dir, [q for q, _ in answerable] + list(unanswerable), min_confidence, 3)
+    row = SetScores(system, len(answerable), unanswerable=len(unanswerable))
+    for (question, answer), reply in zip(answerable, answers, strict=False):
+        passages = reply["passages"] if reply["found"] else []
+        holds = [answer in fold(passage["text"]) for passage in passages]
+        row.top_1 += bool(holds) and holds[0]
+        row.quote_1 += bool(passages) and answer in fold(passages[0]["quote"] or "")
+        row.quote_chars += [len(passages[0]["quote"] or "")] if passages else []
+        row.top_3 += any(holds[:3])
+        if not (holds and holds[0]):
+            row.misses.append(question)
+    row.refused = sum(not reply["found"] for reply in answers[len(answerable) :])
+    return row
+
+
+def write_plain_text(site: Path, target: Path) -> None:
+    """Each page's main text as trafilatura's plain text, each line a paragraph: how quotebot read pages before."""
+    import trafilatura
+
+    for page in sorted(site.rglob("*.html")):
+        text = trafilatura.extract(
+            page.read_text(encoding="utf-8"), favor_precision=True, include_comments=False, include_tables=True
+        )
+        lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+        destination = target / page.relative_to(site).with_suffix(".txt")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(PARAGRAPH_SEPARATOR.join(lines) + "\n", encoding="utf-8")
+
+
 def evaluate_question_set(name: str, min_confidence: float | None) -> list[SetScores]:
-    """quotebot and its two peers on one question-set corpus."""
+    """quotebot and its peers on one question-set corpus.
+
+    For a web set, the Markdown folder is first built into a web site (see `web_site.build_site`): quotebot reads
+    the pages, and again their plain text; the peers read the plain text.
+    """
     corpus, question_file = QUESTION_SETS[name]
     data = json.loads(question_file.read_text(encoding="utf-8"))
     answerable = [(item["q"], fold(item["answer"])) for item in data["answerable"]]
     unanswerable = list(data["unanswerable"])
-    with tempfile.TemporaryDirectory(prefix="quotebot-quality-") as index_dir:
-        answers = ask_cli(corpus, Path(index_dir), [q for q, _ in answerable] + unanswerable, min_confidence, 3)
-    quotebot = SetScores("quotebot", len(answerable), unanswerable=len(unanswerable))
-    for (question, answer), reply in zip(answerable, answers, strict=False):
-        passages = reply["passages"] if reply["found"] else []
-        holds = [answer in fold(passage["text"]) for passage in passages]
-        quotebot.top_1 += bool(holds) and holds[0]
-        quotebot.quote_1 += bool(passages) and answer in fold(passages[0]["quote"] or "")
-        quotebot.quote_chars += [len(passages[0]["quote"] or "")] if passages else []
-        quotebot.top_3 += any(holds[:3])
-        if not (holds and holds[0]):
-            quotebot.misses.append(question)
-    quotebot.refused = sum(not reply["found"] for reply in answers[len(answerable) :])
-
-    paragraphs = blank_line_paragraphs(corpus)
+    with tempfile.TemporaryDirectory(prefix="quotebot-quality-") as workdir:
+        work = Path(workdir)
+        if name in WEB_SETS:
+            site, plain = work / "site", work / "plain"
+            build_site(corpus, site)
+            write_plain_text(site, plain)
+            systems = [("quotebot", site), ("quotebot, the pages' plain text", plain)]
+            corpus = plain
+        else:
+            systems = [("quotebot", corpus)]
+        rows = [
+            quotebot_row(system, folder, work / f"index-{number}", answerable, unanswerable, min_confidence)
+            for number, (system, folder) in enumerate(systems)
+        ]
+        paragraphs = blank_line_paragraphs(corpus)
     folded = [fold(paragraph) for paragraph in paragraphs]
-    rows = [quotebot]
     for system, rank in (("naive rank-bm25", naive_rank_bm25_ranking), ("bm25s, stems + stopwords", bm25s_ranking)):
         peer = SetScores(system, len(answerable), quote_1=None, unanswerable=len(unanswerable), refused=None)
         for (_, answer), ranking in zip(answerable, rank(paragraphs, [q for q, _ in answerable], 3), strict=True):

@@ -52,6 +52,8 @@ class Document:
     """How the file was decoded: UTF-8, else the encoding detected (e.g. "cp1252")."""
     source_url: str | None = None
     """Where the document came from, when it was fetched from the web (answers link to it)."""
+    markdown: bool = False
+    """Whether the text is Markdown: a `.md`, `.markdown` or `.mdx` file, or a web page's main text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,30 +231,35 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     text, page_title = readable_text(decoded, doc_id)
     if is_html(doc_id) and not text.strip():
         raise SkippedDocument(f"{doc_id}: no main text found in the page")
+    markdown = is_markdown_file(doc_id)
     return Document(
         doc_id=doc_id,
-        title=page_title or document_title(text, doc_id),
+        title=page_title or document_title(text, doc_id, markdown=markdown),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
         encoding=encoding,
+        markdown=markdown,
     )
+
+
+def is_markdown_file(doc_id: str) -> bool:
+    """Whether a corpus file's document text is Markdown: a Markdown file, or an HTML page (extracted as Markdown)."""
+    return is_markdown(doc_id) or is_html(doc_id)
 
 
 def readable_text(decoded: str, doc_id: str) -> tuple[str, str | None]:
     """A decoded file's document text, with universal newlines, and the title an HTML page gives.
 
-    An HTML page's text is its main text as trafilatura extracts it, so passage offsets are into
-    that text, not into the markup.
+    An HTML page's text is its main text as trafilatura extracts it, as Markdown, so passage offsets
+    are into that text, not into the markup.
     """
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if not is_html(doc_id):
         return text, None
     page = extract_html(text.removeprefix("\ufeff"))
-    # trafilatura puts each paragraph, heading or list item on a line: blank lines make them paragraphs.
-    lines = page.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n\n".join(line.strip() for line in lines if line.strip()), page.title
+    return page.text.replace("\r\n", "\n").replace("\r", "\n").strip("\n"), page.title
 
 
 def load_corpus(
@@ -297,8 +304,16 @@ def load_corpus(
 
 
 def holds_any(text: str, forbidden_texts: Sequence[str]) -> bool:
-    """Whether `text` contains one of `forbidden_texts` (empty ones never match)."""
-    return any(forbidden and forbidden in text for forbidden in forbidden_texts)
+    """Whether `text` contains one of `forbidden_texts` (empty ones never match), also once read as Markdown.
+
+    Markdown shows "a\\_b" as "a_b": a token written with backslash escapes (as trafilatura writes a web page's
+    underscores) is found too.
+    """
+    forbidden = [item for item in forbidden_texts if item]
+    if not forbidden:
+        return False
+    shown = (text, text.replace("\\", "")) if "\\" in text else (text,)
+    return any(item in version for item in forbidden for version in shown)
 
 
 def _skipped(path: Path, doc_id: str, reason: str) -> Skipped:
@@ -318,9 +333,12 @@ def _without_closing_hashes(title: str) -> str:
     return title
 
 
-def document_title(text: str, doc_id: str) -> str:
-    """A Markdown document's front-matter `title`, else the first Markdown heading, else the file name's."""
-    if is_markdown(doc_id):
+def document_title(text: str, doc_id: str, *, markdown: bool | None = None) -> str:
+    """A Markdown document's front-matter `title`, else the first Markdown heading, else the file name's.
+
+    `markdown` says whether the text is Markdown; by default, whether `doc_id` names a Markdown file.
+    """
+    if is_markdown(doc_id) if markdown is None else markdown:
         front_matter = read_front_matter(text)
         if front_matter.title:
             return front_matter.title

@@ -1,10 +1,22 @@
-"""The main text of an HTML page, with trafilatura; shared by corpus folders and the knowledge bases' ingest."""
+"""The main text of an HTML page, as Markdown, with trafilatura; shared by corpus folders and the knowledge bases.
+
+The text is Markdown so that a page keeps its structure: its headings open sections with heading paths, and its
+lists, tables and code are read as blocks, as in a Markdown file.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 HTML_SUFFIXES = (".html", ".htm")
+# Documentation generators put a permalink after each heading (Python-Markdown's toc, MkDocs, Sphinx: "¶").
+_PERMALINK_SYMBOLS = "¶🔗"
+# trafilatura escapes every "_" of the text; inside a word ("site\_url") no Markdown reads one as emphasis.
+_INTRAWORD_ESCAPED_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")
+# A code span: backslashes in it are literal, never escapes.
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,7 +24,7 @@ class HtmlText:
     """What trafilatura found in a page: its main text and the metadata answers can use."""
 
     text: str
-    """The main text, without navigation, footers or comments; "" when the page has none."""
+    """The main text as Markdown, without navigation, footers or comments; "" when the page has none."""
     title: str | None
     """From `<title>`, `<h1>` or the page's metadata; None when the page names none."""
     published: str | None
@@ -24,8 +36,36 @@ def is_html(doc_id: str) -> bool:
     return doc_id.lower().endswith(HTML_SUFFIXES)
 
 
+def without_permalink(title: str) -> str:
+    """A heading's text without the permalink symbol a documentation page puts after it: "Install ¶" -> "Install"."""
+    return title.rstrip().rstrip(_PERMALINK_SYMBOLS).rstrip()
+
+
+def _readable_markdown(markdown: str) -> str:
+    """trafilatura's Markdown without heading permalinks, and with identifiers as written: "site_url", not
+    "site\\_url", so quotes show them as the page does (code, where a backslash is literal, is left alone)."""
+    lines = markdown.split("\n")
+    in_fence = False
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if line.startswith("#"):
+            line = without_permalink(line)
+        text_start = 0
+        pieces: list[str] = []
+        for span in _CODE_SPAN.finditer(line):
+            pieces += [_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start : span.start()]), span.group()]
+            text_start = span.end()
+        pieces.append(_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start:]))
+        lines[number] = "".join(pieces)
+    return "\n".join(lines)
+
+
 def extract_html(html: str, url: str | None = None) -> HtmlText:
-    """The main text and title of a decoded HTML page (tables kept, comments left out)."""
+    """The main text of a decoded HTML page as Markdown, and its title (tables kept, comments left out)."""
     import trafilatura  # imported late: it takes a moment and most corpora have no HTML
 
     result = trafilatura.bare_extraction(
@@ -34,14 +74,17 @@ def extract_html(html: str, url: str | None = None) -> HtmlText:
         favor_precision=True,
         include_comments=False,
         include_tables=True,
+        # Markdown rather than plain text: headings, lists, tables and code keep their marks.
+        include_formatting=True,
         with_metadata=True,
     )
     if result is None:
         return HtmlText("", None, None, None)
     as_dict = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    title = without_permalink(as_dict.get("title") or "")
     return HtmlText(
-        text=as_dict.get("text") or "",
-        title=as_dict.get("title") or None,
+        text=_readable_markdown(as_dict.get("text") or ""),
+        title=title or None,
         published=as_dict.get("date"),
         canonical_url=as_dict.get("url"),
     )

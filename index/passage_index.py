@@ -36,7 +36,7 @@ from index.markdown import QUOTABLE, Unit, quote_units, searchable_text, unit_se
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
-from index.sections import NO_SECTIONS, Sections, is_markdown, markdown_sections
+from index.sections import NO_SECTIONS, Sections, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 from index.typos import TypoCorrector
@@ -64,6 +64,8 @@ class DocumentInfo:
     """The web page the document was fetched from, if it was."""
     sections: Sections = NO_SECTIONS
     """Where the Markdown document's sections open, with their heading paths."""
+    markdown: bool = False
+    """Whether the document's text is Markdown (see `index.documents.Document.markdown`)."""
 
     def section_of(self, passage: Passage) -> str:
         """The heading path of a passage of this document ("" outside any section)."""
@@ -278,7 +280,7 @@ class PassageIndex:
             cache.move_to_end(position)
             return sentences
         text = self.passages[position].text
-        if is_markdown(self._document_of[position].doc_id):
+        if self._document_of[position].markdown:
             units = quote_units(text, self.analyzer.splitter.spans)
             searched = [unit_searchable_text(text[unit.start : unit.end], unit.kind) for unit in units]
         else:
@@ -428,7 +430,7 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
-        if is_markdown(document.doc_id):
+        if document.markdown:
             document_passages = split_markdown_passages(document.doc_id, document.text, analyzer.splitter)
             sections = markdown_sections(document.text)
             searchable.extend(
@@ -534,4 +536,5 @@ def _info(document: Document, first_passage: int, passage_count: int, sections: 
         encoding=document.encoding,
         source_url=document.source_url,
         sections=sections,
+        markdown=document.markdown,
     )

@@ -36,7 +36,7 @@ from index.safe_files import read_regular_file
 from index.sections import Sections
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 
 @dataclass(slots=True)
@@ -191,6 +191,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
                 "passages": document.passage_count,
                 "encoding": document.encoding,
                 "source_url": document.source_url,
+                "markdown": document.markdown,
                 "sections": [[start, path] for start, path in zip(*_section_columns(document), strict=True)],
             }
             for document in index.documents.values()
@@ -290,6 +291,7 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
                 encoding=str(entry["encoding"]),
                 source_url=_optional_text(entry.get("source_url"), "source_url"),
                 sections=_sections_from_payload(entry.get("sections", [])),
+                markdown=_checked_flag(entry["markdown"], "markdown"),
             )
         )
         first_passage += count
@@ -308,6 +310,12 @@ def _sections_from_payload(value: Any) -> Sections:
     if any(later < earlier for earlier, later in itertools.pairwise(starts)):
         raise ValueError("sections are out of order")
     return Sections(starts, tuple(str(path) for _, path in value))
+
+
+def _checked_flag(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{name} is not true or false")
 
 
 def _optional_text(value: Any, name: str) -> str | None:

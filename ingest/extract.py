@@ -60,6 +60,11 @@ class ExtractedDocument:
     canonical_url: str | None
     encoding: str | None
 
+    @property
+    def markdown(self) -> bool:
+        """Whether `text` is Markdown: a Markdown file's, or a web page's main text as trafilatura writes it."""
+        return self.kind in ("markdown", "html")
+
 
 def document_kind(
     *, filename: str | None = None, content_type: str | None = None, url: str | None = None

@@ -100,8 +100,12 @@ class KnowledgeBase:
         passage_count: int,
         source_url: str | None = None,
         published: str | None = None,
+        markdown: bool = False,
     ) -> AddOutcome:
-        """Add a document, or replace the one of the same name, in one transaction."""
+        """Add a document, or replace the one of the same name, in one transaction.
+
+        `markdown` says whether `text` is Markdown, to be read for its headings, lists and code.
+        """
         if not name.strip() or len(name) > MAX_NAME_CHARS:
             raise KnowledgeError(f"a document name must have 1 to {MAX_NAME_CHARS} characters")
         sha256 = text_sha256(text)
@@ -131,6 +135,7 @@ class KnowledgeBase:
             row.content_type = content_type[:100]
             row.original = original
             row.text = text
+            row.markdown = markdown
             row.sha256 = sha256
             row.size = len(original)
             row.text_bytes = text_bytes
@@ -192,6 +197,7 @@ class KnowledgeBase:
                         StoredDocument.size,
                         StoredDocument.added_at,
                         StoredDocument.source_url,
+                        StoredDocument.markdown,
                     )
                     .where(StoredDocument.guild_id == guild_id)
                     .order_by(StoredDocument.name)
@@ -206,8 +212,9 @@ class KnowledgeBase:
                 size=size,
                 mtime_ns=int(added_at.timestamp() * 1e9),
                 source_url=source_url,
+                markdown=markdown,
             )
-            for name, title, text, sha256, size, added_at, source_url in rows
+            for name, title, text, sha256, size, added_at, source_url, markdown in rows
         ]
 
     async def uses_shared_corpus(self, guild_id: int) -> bool:

@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
 from index.documents import document_title
-from index.passages import split_passages
+from index.passages import split_markdown_passages, split_passages
 from index.sentences import SentenceSplitter
 from ingest.extract import ExtractedDocument, extract_document
 from knowledge.base import MAX_NAME_CHARS, AddOutcome, KnowledgeBase, KnowledgeError
@@ -51,8 +51,10 @@ def url_name(url: str) -> str:
     return name[:MAX_NAME_CHARS] or "page"
 
 
-def passage_count(name: str, text: str) -> int:
-    return len(split_passages(name, text, SentenceSplitter()))
+def passage_count(name: str, text: str, *, markdown: bool) -> int:
+    """How many passages the document will have in the server's index, for `/docs list`."""
+    splitter = SentenceSplitter()
+    return len(split_markdown_passages(name, text, splitter) if markdown else split_passages(name, text, splitter))
 
 
 async def _store(
@@ -65,8 +67,8 @@ async def _store(
     added_by: str,
     source_url: str | None,
 ) -> AddOutcome:
-    title = extracted.title or document_title(extracted.text, name)
-    count = await asyncio.to_thread(passage_count, name, extracted.text)
+    title = extracted.title or document_title(extracted.text, name, markdown=extracted.markdown)
+    count = await asyncio.to_thread(passage_count, name, extracted.text, markdown=extracted.markdown)
     if count == 0:
         raise KnowledgeError(f"{name} has no text to quote")
     return await kb.add(
@@ -80,6 +82,7 @@ async def _store(
         passage_count=count,
         source_url=source_url,
         published=extracted.published,
+        markdown=extracted.markdown,
     )
 
 

@@ -49,6 +49,8 @@ class StoredDocument(Base):
     original: Mapped[bytes] = mapped_column(LargeBinary)
     """The bytes as uploaded or fetched, so a better extractor can read them again later."""
     text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether `text` is Markdown: an uploaded Markdown file, or a web page's main text."""
     sha256: Mapped[str] = mapped_column(String(64))
     """Of the extracted text."""
     size: Mapped[int] = mapped_column(Integer)

@@ -184,6 +184,7 @@ FERRY_PAGE = """<!doctype html><html><head><title>Island ferry timetable</title>
 <nav>Home | News | Share | Print</nav>
 <article><h1>Island ferry timetable</h1>
 <p>The island ferry leaves the north pier every twenty minutes, from six in the morning until midnight.</p>
+<h2 id="on-board">On board<a class="headerlink" href="#on-board" title="Permanent link">¶</a></h2>
 <p>Bicycles travel free on every crossing, and dogs on a lead are welcome on the upper deck.</p>
 </article><footer>Contact us</footer></body></html>"""
 
@@ -224,7 +225,8 @@ async def test_a_web_page_is_added_answered_with_its_link_and_refetched(
         answer = embed_of(await ask(server, "Do bicycles travel free on the island ferry?"))
         assert "Bicycles travel free" in answer["description"]
         source = answer["fields"][0]["value"]
-        assert source.startswith("Island ferry timetable") and source.endswith("\n" + ferry_site)
+        # The page's headings are its sections, as a Markdown file's are; the permalink sign isn't in them.
+        assert source.startswith("Island ferry timetable › On board (") and source.endswith("\n" + ferry_site)
 
         again = text_of(await docs(server, "add", server.moderator, url=ferry_site))
         assert again.startswith("unchanged:")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from index.passage_index import build_index_from_documents
-from knowledge.base import KnowledgeBase, KnowledgeError, KnowledgeLimits
-from knowledge.database import DatabaseError, default_data_dir, default_database_url, open_database
+from knowledge.base import KnowledgeBase, KnowledgeError, KnowledgeLimits, text_sha256
+from knowledge.database import Database, DatabaseError, default_data_dir, default_database_url, open_database
 from knowledge.ingestion import add_file, document_name, url_name
 
 GUILD_A = 2**63 - 1  # the largest snowflake a guild id can be
@@ -67,6 +68,32 @@ async def test_uploaded_mdx_page_is_markdown_without_its_imports(database_url: s
         assert answer.passages[0].quote == "The last ferry leaves the north pier at midnight."
         assert answer.passages[0].section == "Ferries"
         assert not index.ask("import Tabs theme").found
+    finally:
+        await database.close()
+
+
+@pytest.mark.asyncio
+async def test_uploaded_web_page_keeps_its_sections_and_counts_its_passages_as_the_index_does(
+    database_url: str,
+) -> None:
+    """An `.html` upload is stored as Markdown: its headings are sections, and `/docs list` counts the passages."""
+    page = (
+        b"<html><head><title>Ferries</title></head><body><nav><a href='/'>Home</a></nav><article>"
+        b"<h1>Ferries</h1><p>The harbour has two ferry lines, both leaving from the north pier.</p>"
+        b"<h2>Night service</h2><p>The last ferry leaves the north pier at midnight, every day of the year.</p>"
+        b"<h2>Bicycles</h2><p>Bicycles travel free on every crossing, on the lower deck only.</p>"
+        b"</article></body></html>"
+    )
+    database = await open_database(database_url)
+    try:
+        kb = KnowledgeBase(database)
+        outcome = await add_file(kb, GUILD_A, filename="ferries.html", data=page, added_by="Mod", max_bytes=1 << 20)
+        [document] = await kb.documents(GUILD_A)
+        assert document.markdown and document.text.startswith("# Ferries\n")
+        index = build_index_from_documents([document], label="guild")
+        assert outcome.document.passage_count == len(index.passages) == 3
+        answer = index.ask("when does the last ferry leave at night?")
+        assert answer.found and answer.passages[0].section == "Ferries › Night service"
     finally:
         await database.close()
 
@@ -147,10 +174,33 @@ async def test_documents_and_settings_survive_reopening(database_url: str) -> No
         await reopened.close()
 
 
+async def _insert_first_schema_document(database: Database, name: str, content_type: str, body: str) -> None:
+    """A document as the first schema stores it: through SQL, since today's tables have more columns."""
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO documents (guild_id, name, title, content_type, original, text, sha256, size,"
+                " text_bytes, passage_count, added_by, added_at)"
+                " VALUES (:guild, :name, :name, :type, :original, :body, :sha, :size, :size, 1, 'Mod', :at)"
+            ),
+            {
+                "guild": GUILD_A,
+                "name": name,
+                "type": content_type,
+                "original": body.encode(),
+                "body": body,
+                "sha": text_sha256(body),
+                "size": len(body),
+                "at": datetime(2026, 1, 1, tzinfo=UTC),
+            },
+        )
+
+
 @pytest.mark.asyncio
 async def test_migrating_from_the_first_schema_keeps_the_data(database_url: str) -> None:
     first = await open_database(database_url, migrate_to="0001_knowledge_bases")
-    await _add(KnowledgeBase(first), GUILD_A, "faq.txt", "from the first schema")
+    await _insert_first_schema_document(first, "faq.txt", "text/plain", "from the first schema")
+    await _insert_first_schema_document(first, "guide.md", "text/markdown", "# Ferries\n\nThe ferry leaves at noon.\n")
     await first.close()
     upgraded = await open_database(database_url)
     try:
@@ -161,8 +211,11 @@ async def test_migrating_from_the_first_schema_keeps_the_data(database_url: str)
         from knowledge.database import migrations_config
 
         assert revision == ScriptDirectory.from_config(migrations_config()).get_current_head()
-        assert [d.text for d in await KnowledgeBase(upgraded).documents(GUILD_A)] == ["from the first schema"]
-        assert revision == "0002_answer_log"
+        assert revision == "0003_markdown_text"
+        documents = {d.doc_id: d for d in await KnowledgeBase(upgraded).documents(GUILD_A)}
+        assert documents["faq.txt"].text == "from the first schema"
+        # What was stored as Markdown is read as Markdown; plain text (and a web page's old plain text) stays so.
+        assert documents["guide.md"].markdown and not documents["faq.txt"].markdown
         async with upgraded.engine.connect() as connection:
             # The answer log's tables are there and usable, and empty: upgrading logs nothing by itself.
             for table in ("answers", "votes", "autoanswer_channels", "database_secrets"):

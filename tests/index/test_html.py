@@ -1,0 +1,81 @@
+"""Web pages as Markdown: a page's headings, lists, tables and code keep their structure, as in a Markdown file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.documents import holds_any, load_corpus
+from index.html import extract_html, without_permalink
+from index.passage_index import build_index
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GUIDE = (FIXTURES / "guide.html").read_text(encoding="utf-8")
+
+
+def page(body: str, title: str = "Page") -> str:
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><nav><a href='/'>Home</a></nav><main>{body}</main></body></html>"
+
+
+def test_a_page_is_extracted_as_markdown_with_its_headings_lists_and_tables() -> None:
+    extracted = extract_html(GUIDE)
+    assert extracted.title == "Configuration"
+    text = extracted.text
+    assert text.startswith("# Configuration\n\nWidgetron reads its settings")
+    assert "\n## site_url\n" in text and "\n## theme\n" in text
+    assert "- **plain**: one column" in text
+    assert "| theme_dir | themes |" in text
+    for chrome in ("Edit on GitHub", "Previous", "Copyright", "¶"):
+        assert chrome not in text, chrome
+
+
+def test_permalink_signs_leave_headings_and_titles() -> None:
+    extracted = extract_html(page("<h1>Widgets<a href='#w'>¶</a></h1><p>Widgets are small and round, they roll.</p>"))
+    assert extracted.title == "Widgets"
+    assert extracted.text.startswith("# Widgets\n")
+    assert without_permalink("Install ¶ ") == "Install"
+    assert without_permalink("C#") == "C#"
+
+
+def test_identifiers_keep_their_underscores_but_code_keeps_its_backslashes() -> None:
+    """trafilatura writes "site\\_url": inside a word no Markdown reads "_" as emphasis, so it is written plainly."""
+    body = (
+        "<p>Set DISCORD_TOKEN and edit_uri_template before _starting_ it.</p>"
+        "<p>The pattern <code>a\\_b</code> stays as typed.</p>"
+        "<pre><code>match = r'x\\_y'\n</code></pre>"
+    )
+    text = extract_html(page(body)).text
+    assert "Set DISCORD_TOKEN and edit_uri_template before" in text
+    assert "`a\\_b`" in text
+    assert "match = r'x\\_y'" in text
+
+
+def test_a_page_in_a_corpus_is_read_as_markdown_and_answered_from_its_section(make_corpus, builtin_analyzer) -> None:
+    corpus = make_corpus({"configuration.html": GUIDE, "notes.txt": "Plain notes about nothing in particular."})
+    documents = {document.doc_id: document for document in load_corpus(corpus).documents}
+    assert documents["configuration.html"].markdown and not documents["notes.txt"].markdown
+    index = build_index(corpus, analyzer=builtin_analyzer)
+    answer = index.ask("must site_url end with a slash?")
+    assert answer.found
+    top = answer.passages[0]
+    assert top.section == "Configuration › site_url"
+    assert top.quote.startswith("The site_url must end with a slash")
+    themes = index.ask("which themes ship with widgetron?").passages[0]
+    assert themes.section == "Configuration › theme"
+
+
+def test_a_token_written_with_markdown_escapes_is_still_found() -> None:
+    """Markdown shows "abc.\\_def" as "abc._def": the bot's token can't hide behind an escape."""
+    token = "MTIz.Gh._secret-part"
+    assert holds_any("token: MTIz.Gh.\\_secret-part", (token,))
+    assert holds_any(f"token: {token}", (token,))
+    assert not holds_any("token: MTIz.Gh.\\_other", (token,))
+    assert not holds_any("anything", ("",))
+
+
+def test_a_page_holding_the_token_behind_an_escape_is_kept_out(make_corpus) -> None:
+    token = "MTIz.Gh._secret-part"
+    corpus = make_corpus({"a.txt": "Alpha.", "leak.html": page(f"<p>The bot logs in with {token} on start.</p>")})
+    load = load_corpus(corpus, forbidden_texts=(token,))
+    assert [document.doc_id for document in load.documents] == ["a.txt"]
+    assert load.warnings == ["skipped leak.html: it holds a secret (the bot's token), so it is never indexed"]
