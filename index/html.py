@@ -17,6 +17,9 @@ _INTRAWORD_ESCAPED_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")
 # A code span: backslashes in it are literal, never escapes.
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# Text with a code fence glued to its end. The text ends in a non-space that isn't a backtick, and a backtick
+# can't follow it (a possessive run), so matching stays linear on a line of backticks or spaces.
+_GLUED_FENCE = re.compile(r"^(?P<text>.*[^\s`])[ \t]*+(?P<fence>```|~~~)[ \t]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,26 +45,37 @@ def without_permalink(title: str) -> str:
 
 
 def _readable_markdown(markdown: str) -> str:
-    """trafilatura's Markdown without heading permalinks, and with identifiers as written: "site_url", not
-    "site\\_url", so quotes show them as the page does (code, where a backslash is literal, is left alone)."""
-    lines = markdown.split("\n")
+    """trafilatura's Markdown, mended for reading: fences on lines of their own, no heading permalinks, and
+    identifiers as written ("site_url", not "site\\_url"; code, where a backslash is literal, is left alone)."""
+    lines: list[str] = []
     in_fence = False
-    for number, line in enumerate(lines):
+    for line in markdown.split("\n"):
+        glued = None if in_fence or _FENCE.match(line) else _GLUED_FENCE.match(line)
+        if glued:
+            # trafilatura ends a list item's last paragraph with the fence of the code block after it
+            # ("then do: ```"): left there, the fence never opens, and the block's closing one opens a block
+            # that swallows the headings below.
+            lines.append(_readable_line(glued.group("text")))
+            line = glued.group("fence")
         if _FENCE.match(line):
             in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        if line.startswith("#"):
-            line = without_permalink(line)
-        text_start = 0
-        pieces: list[str] = []
-        for span in _CODE_SPAN.finditer(line):
-            pieces += [_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start : span.start()]), span.group()]
-            text_start = span.end()
-        pieces.append(_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start:]))
-        lines[number] = "".join(pieces)
+            lines.append(line)
+        else:
+            lines.append(line if in_fence else _readable_line(line))
     return "\n".join(lines)
+
+
+def _readable_line(line: str) -> str:
+    """A line of text (not code): a heading without its permalink, and "\\_" inside words as "_" outside code spans."""
+    if line.startswith("#"):
+        line = without_permalink(line)
+    text_start = 0
+    pieces: list[str] = []
+    for span in _CODE_SPAN.finditer(line):
+        pieces += [_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start : span.start()]), span.group()]
+        text_start = span.end()
+    pieces.append(_INTRAWORD_ESCAPED_UNDERSCORE.sub("_", line[text_start:]))
+    return "".join(pieces)
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlText:

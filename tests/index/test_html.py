@@ -7,6 +7,7 @@ from pathlib import Path
 from index.documents import holds_any, load_corpus
 from index.html import extract_html, without_permalink
 from index.passage_index import build_index
+from index.sections import markdown_sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GUIDE = (FIXTURES / "guide.html").read_text(encoding="utf-8")
@@ -79,3 +80,16 @@ def test_a_page_holding_the_token_behind_an_escape_is_kept_out(make_corpus) -> N
     load = load_corpus(corpus, forbidden_texts=(token,))
     assert [document.doc_id for document in load.documents] == ["a.txt"]
     assert load.warnings == ["skipped leak.html: it holds a secret (the bot's token), so it is never indexed"]
+
+
+def test_a_code_block_closing_a_list_item_leaves_the_headings_after_it_alone() -> None:
+    """trafilatura glues the fence of a list item's last code block to the text before it ("then do: ```")."""
+    body = (
+        "<h1>Options</h1><ul><li><p><strong>separator</strong></p><p>If you prefer underscores, then do:</p>"
+        "<pre><code>separator: '_'\n</code></pre></li></ul>"
+        "<h2>Images<a class='headerlink' href='#images'>¶</a></h2><p>Images live beside the page that shows them.</p>"
+    )
+    text = extract_html(page(body)).text
+    assert "then do:\n```\nseparator: '_'\n```" in text
+    assert "\n## Images\n" in text
+    assert markdown_sections(text).paths == ("Options", "Options › Images")
