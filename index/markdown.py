@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -90,15 +90,22 @@ def _content_tabs_plugin(parser: MarkdownIt) -> None:
     )
 
 
-# CommonMark with tables, YAML front matter, admonitions and content tabs. Parsing keeps no state between calls.
-PARSER = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(front_matter_plugin)
-    .use(admon_plugin)
-    .use(container_plugin, name="admonition", validate=_is_colon_admonition)
-    .use(_content_tabs_plugin)
-)
+def _parser() -> MarkdownIt:
+    """CommonMark with tables, YAML front matter, admonitions and content tabs. Parsing keeps no state between calls."""
+    return (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(admon_plugin)
+        .use(container_plugin, name="admonition", validate=_is_colon_admonition)
+        .use(_content_tabs_plugin)
+    )
+
+
+PARSER = _parser()
+# The same parser without the inline pass, for where blocks are (blocks, sections, quote units): parsing
+# the inline markup is most of the time, several times over on a page full of "a_b" or backticks.
+BLOCK_PARSER = _parser().disable("inline")
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
@@ -222,7 +229,7 @@ def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
     In an MDX document (`mdx`), so are the `import` and `export` statements and `{/* comments */}`.
     """
     lines = _LineOffsets(text)
-    tokens = PARSER.parse(text)
+    tokens = BLOCK_PARSER.parse(text)
     blocks: list[Block] = []
     position = 0
     while position < len(tokens):
@@ -294,7 +301,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
     (see `QUOTABLE`). Lone HTML comments are no unit.
     """
     lines = _LineOffsets(text)
-    tokens = PARSER.parse(text)
+    tokens = BLOCK_PARSER.parse(text)
     units: list[Unit] = []
     group = 0
     # For each list item around the token: where its first line starts, and whether the item is one unit.
@@ -422,9 +429,12 @@ def searchable_text(markdown: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def inline_searchable_text(markdown: str) -> str:
-    """`searchable_text` of a span inside a block (a sentence, a list item, a table row)."""
-    tokens = PARSER.parseInline(markdown)
+def inline_searchable_text(markdown: str, env: dict[str, Any] | None = None) -> str:
+    """`searchable_text` of a span inside a block (a sentence, a list item, a table row, a heading's text).
+
+    `env` is the document's, as `BLOCK_PARSER.parse` filled it: reference links then read as links.
+    """
+    tokens = PARSER.parseInline(markdown, env)
     return inline_text(tokens[0].children or []) if tokens else ""
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from markdown_it.token import Token
 
-from index.markdown import PARSER, heading_title, inline_text
+from index.markdown import BLOCK_PARSER, heading_title, inline_searchable_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
@@ -55,13 +56,14 @@ def markdown_sections(text: str) -> Sections:
     line_starts = [0]
     for line in text.split("\n"):
         line_starts.append(line_starts[-1] + len(line) + 1)
-    tokens = PARSER.parse(text)
+    env: dict[str, Any] = {}
+    tokens = BLOCK_PARSER.parse(text, env)
     headings: list[tuple[int, int, str]] = []  # (offset, level, title) of the document's own headings
     for number, token in enumerate(tokens):
         # Only a document's own headings open sections, not one quoted in a block quote or a list.
         if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
-        title = " ".join(heading_title(inline_text(tokens[number + 1].children or [])).split())
+        title = " ".join(heading_title(inline_searchable_text(tokens[number + 1].content, env)).split())
         headings.append((line_starts[token.map[0]], int(token.tag[1:]), title))
     front_matter = read_front_matter(text, tokens)
     if front_matter.title and all(level > 1 for _, level, _ in headings):
@@ -89,13 +91,13 @@ class FrontMatter:
 def read_front_matter(text: str, tokens: Sequence[Token] | None = None) -> FrontMatter:
     """The front matter at the start of `text` (after a byte-order mark), read as YAML.
 
-    `tokens`, when the caller has them, are `PARSER`'s tokens of `text`: the document isn't parsed again.
+    `tokens`, when the caller has them, are `BLOCK_PARSER`'s tokens of `text`: the document isn't parsed again.
     """
     skipped = len(text) - len(text.lstrip("\ufeff"))
     if not text.startswith("---", skipped):
         return FrontMatter(None, 0)  # no front matter: skip parsing the whole document
     if tokens is None or skipped:
-        tokens = PARSER.parse(text[skipped:])  # markdown-it finds no front matter behind a byte-order mark
+        tokens = BLOCK_PARSER.parse(text[skipped:])  # markdown-it finds no front matter behind a byte-order mark
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatter(None, 0)
     lines = text[skipped:].split("\n")
