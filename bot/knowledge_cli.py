@@ -1,4 +1,4 @@
-"""`quotebot docs add|list|remove --server ID` and `quotebot ask --server ID`: a server's knowledge base from a shell.
+"""`quotebot docs add|list|remove|shared|reread` and `quotebot ask --server ID`: a server's knowledge base from a shell.
 
 The same database and the same index as the bot's, so a moderator with shell access can fill a server's
 knowledge base in bulk, and anyone can check what a server's members will be answered.
@@ -19,7 +19,7 @@ from typing import TypeVar
 from bot.settings import Settings
 from bot.wording import counted
 from index.documents import Document, load_corpus
-from index.errors import CorpusError
+from index.errors import CorpusError, QuotebotError
 from index.passage_index import PassageIndex
 from knowledge.base import AddOutcome, KnowledgeBase, KnowledgeLimits
 from knowledge.database import open_database
@@ -51,6 +51,16 @@ def add_docs_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
     for action, handler in ((add, _docs_add), (listing, _docs_list), (remove, _docs_remove), (shared, _docs_shared)):
         action.add_argument("--server", type=server_id, required=True, help="the server's (guild's) Discord id")
         action.set_defaults(handler=handler)
+    reread = actions.add_parser(
+        "reread",
+        help="extract stored documents again from their original bytes, with this version's extractors "
+        "(after an upgrade: web pages added before get their headings)",
+    )
+    reread.add_argument("names", nargs="*", metavar="NAME", help="the documents to read again (default: all)")
+    servers = reread.add_mutually_exclusive_group(required=True)
+    servers.add_argument("--server", type=server_id, help="the server's (guild's) Discord id")
+    servers.add_argument("--every-server", action="store_true", help="every server that has documents")
+    reread.set_defaults(handler=_docs_reread)
 
 
 def knowledge_limits(settings: Settings) -> KnowledgeLimits:
@@ -165,6 +175,48 @@ def _docs_remove(arguments: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"removed {removed.name} ({removed.title})")
     return 0
+
+
+def _docs_reread(arguments: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.ingestion import reread
+
+    names: list[str] = arguments.names
+    if arguments.every_server and names:
+        print("quotebot: error: name documents only with --server: names differ between servers", file=sys.stderr)
+        return 2
+
+    async def read_again(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+        said: list[str] = []
+        failures: list[str] = []
+        servers = await kb.guild_ids() if arguments.every_server else [arguments.server]
+        for server in servers:
+            documents = await kb.list(server)
+            for name in sorted(set(names) - {document.name for document in documents}):
+                failures.append(f"server {server} has no document named {name!r} (see `quotebot docs list`)")
+            changed = unchanged = 0
+            for document in documents:
+                if names and document.name not in names:
+                    continue
+                try:
+                    outcome = await reread(kb, server, document)
+                except QuotebotError as error:
+                    failures.append(f"{document.name} (server {server}) was left as it is: {error}")
+                    continue
+                changed += outcome.changed
+                unchanged += not outcome.changed
+                if outcome.changed:
+                    said.append(
+                        f"read again {document.name} ({document.title}): "
+                        f"{counted(outcome.document.passage_count, 'passage')}"
+                    )
+            said.append(f"server {server}: {counted(changed, 'document')} changed, {unchanged} unchanged")
+        return said, failures
+
+    said, failures = _with_knowledge_base(settings, read_again)
+    print("\n".join(said) if said else "no server has documents of its own yet")
+    for failure in failures:
+        print(f"quotebot: error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def shared_corpus_state(include: bool, own_documents: int) -> str:

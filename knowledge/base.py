@@ -151,6 +151,40 @@ class KnowledgeBase:
                 raise KnowledgeError(f"{name} was added by someone else at the same moment: try again") from None
             return AddOutcome(_info(row), created=existing is None, changed=changed)
 
+    async def replace_text(
+        self, guild_id: int, name: str, *, text: str, markdown: bool, passage_count: int, expected_sha256: str
+    ) -> AddOutcome:
+        """Replace a document's extracted text, read again from its original bytes; its name, title, origin and
+        who added it stay. `expected_sha256` is the text it was read from: if the document changed since (someone
+        replaced it), nothing is written.
+        """
+        sha256 = text_sha256(text)
+        text_bytes = len(text.encode("utf-8", "surrogatepass"))
+        async with self.database.sessions.begin() as session:
+            row = await session.scalar(
+                select(StoredDocument).where(StoredDocument.guild_id == guild_id, StoredDocument.name == name)
+            )
+            if row is None or row.sha256 != expected_sha256:
+                raise KnowledgeError(f"{name} was replaced or removed meanwhile: it was left as it is")
+            others = await session.scalar(
+                select(func.coalesce(func.sum(StoredDocument.text_bytes), 0)).where(
+                    StoredDocument.guild_id == guild_id, StoredDocument.name != name
+                )
+            )
+            if int(others or 0) + text_bytes > self.limits.max_text_bytes:
+                limit_mb = self.limits.max_text_bytes / (1024 * 1024)
+                raise KnowledgeError(f"this server's documents would hold more than {limit_mb:g} MB of text")
+            changed = row.sha256 != sha256 or row.markdown != markdown or row.passage_count != passage_count
+            row.text, row.markdown, row.sha256 = text, markdown, sha256
+            row.text_bytes, row.passage_count = text_bytes, passage_count
+            return AddOutcome(_info(row), created=False, changed=changed)
+
+    async def guild_ids(self) -> list[int]:
+        """The servers that have documents of their own."""
+        async with self.database.sessions() as session:
+            rows = await session.scalars(select(StoredDocument.guild_id).distinct().order_by(StoredDocument.guild_id))
+            return list(rows)
+
     async def remove(self, guild_id: int, name: str) -> StoredDocumentInfo | None:
         """Remove a document; None when the server has none of that name."""
         async with self.database.sessions.begin() as session:

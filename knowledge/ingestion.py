@@ -15,7 +15,7 @@ from index.documents import document_title
 from index.passages import split_markdown_passages, split_passages
 from index.sentences import SentenceSplitter
 from ingest.extract import ExtractedDocument, extract_document
-from knowledge.base import MAX_NAME_CHARS, AddOutcome, KnowledgeBase, KnowledgeError
+from knowledge.base import MAX_NAME_CHARS, AddOutcome, KnowledgeBase, KnowledgeError, StoredDocumentInfo
 
 _CONTENT_TYPES = {
     "text": "text/plain",
@@ -132,4 +132,35 @@ async def add_url(
         original=fetched.page.body,
         added_by=added_by,
         source_url=fetched.source_url,
+    )
+
+
+async def reread(kb: KnowledgeBase, guild_id: int, document: StoredDocumentInfo) -> AddOutcome:
+    """Extract a stored document again from its original bytes, with today's extractors.
+
+    A web page stored before quotebot kept web pages' structure then gets its headings. The document keeps its name,
+    title, origin and who added it; only its text, and what follows from it, can change. Raises `KnowledgeError`
+    (or another `QuotebotError`) when it can't be read again, changing nothing.
+    """
+    original = await kb.original(guild_id, document.name)
+    if original is None:
+        raise KnowledgeError(f"{document.name} was removed meanwhile")
+    # It was accepted once: its size is no reason to refuse it now.
+    extracted = await asyncio.to_thread(
+        extract_document,
+        original,
+        content_type=document.content_type,
+        url=document.source_url,
+        max_bytes=max(len(original), 1),
+    )
+    count = await asyncio.to_thread(passage_count, document.name, extracted.text, markdown=extracted.markdown)
+    if count == 0:
+        raise KnowledgeError(f"{document.name} has no text to quote when read again")
+    return await kb.replace_text(
+        guild_id,
+        document.name,
+        text=extracted.text,
+        markdown=extracted.markdown,
+        passage_count=count,
+        expected_sha256=document.sha256,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -121,3 +122,82 @@ def test_leaving_the_shared_corpus_out_answers_from_the_servers_documents_only(
     capsys.readouterr()
     assert main(["ask", "--json", "--server", "9", bakery]) == 0
     assert json.loads(capsys.readouterr().out)["passages"][0]["doc"] == "bakery.txt"
+
+
+FERRY_PAGE = (
+    "<html><head><title>Ferries</title></head><body><nav><a href='/'>Home</a></nav><article>"
+    "<h1>Ferries</h1><p>The harbour has two ferry lines, both leaving from the north pier.</p>"
+    "<h2>Night service</h2><p>The last ferry leaves the north pier at midnight, every day of the year.</p>"
+    "</article></body></html>"
+)
+NIGHT_QUESTION = "when does the last ferry leave at night?"
+
+
+def _as_before_web_pages_kept_their_structure(data_dir: Path, name: str) -> None:
+    """Make a stored page what an older quotebot stored: its plain text, one paragraph per line, not Markdown."""
+    from sqlalchemy import text
+
+    from knowledge.base import text_sha256
+    from knowledge.database import open_database
+    from knowledge.locations import default_database_url
+
+    plain = (
+        "Ferries\n\nThe harbour has two ferry lines, both leaving from the north pier.\n\nNight service\n\n"
+        "The last ferry leaves the north pier at midnight, every day of the year."
+    )
+
+    async def downgrade() -> None:
+        database = await open_database(default_database_url(data_dir))
+        try:
+            async with database.engine.begin() as connection:
+                await connection.execute(
+                    text("UPDATE documents SET text = :plain, sha256 = :sha, markdown = :no WHERE name = :name"),
+                    {"plain": plain, "sha": text_sha256(plain), "no": False, "name": name},
+                )
+        finally:
+            await database.close()
+
+    asyncio.run(downgrade())
+
+
+def _night_answer(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    capsys.readouterr()
+    assert main(["ask", "--json", "--server", "42", NIGHT_QUESTION]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_reread_gives_a_page_stored_as_plain_text_its_sections(
+    shell: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "ferries.html"
+    page.write_text(FERRY_PAGE, encoding="utf-8")
+    assert main(["docs", "add", str(page), "--server", "42"]) == 0
+    assert main(["docs", "add", str(shell), "--server", "42"]) == 0
+    _as_before_web_pages_kept_their_structure(tmp_path / "data", "ferries.html")
+    before = _night_answer(capsys)
+    assert before["found"] and before["passages"][0]["section"] == ""
+
+    capsys.readouterr()
+    assert main(["docs", "reread", "--server", "42"]) == 0
+    said = capsys.readouterr().out
+    assert "read again ferries.html (Ferries): 2 passages" in said
+    assert "server 42: 1 document changed, 1 unchanged" in said
+    after = _night_answer(capsys)
+    assert after["passages"][0]["section"] == "Ferries › Night service"
+    assert after["passages"][0]["doc"] == "ferries.html"
+
+    assert main(["docs", "reread", "--every-server"]) == 0
+    assert "server 42: 0 documents changed, 2 unchanged" in capsys.readouterr().out
+
+
+def test_reread_refuses_what_it_cant_do_and_says_so(shell: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["docs", "reread", "--every-server"]) == 0
+    assert "no server has documents of its own yet" in capsys.readouterr().out
+    assert main(["docs", "add", str(shell), "--server", "42"]) == 0
+    capsys.readouterr()
+    assert main(["docs", "reread", "--server", "42", "ferries.md", "missing.md"]) == 1
+    out, err = capsys.readouterr()
+    assert "server 42: 0 documents changed, 1 unchanged" in out
+    assert err.strip() == "quotebot: error: server 42 has no document named 'missing.md' (see `quotebot docs list`)"
+    assert main(["docs", "reread", "--every-server", "ferries.md"]) == 2
+    assert "only with --server" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from index.passage_index import build_index_from_documents
 from knowledge.base import KnowledgeBase, KnowledgeError, KnowledgeLimits, text_sha256
 from knowledge.database import Database, DatabaseError, default_data_dir, default_database_url, open_database
-from knowledge.ingestion import add_file, document_name, url_name
+from knowledge.ingestion import add_file, document_name, reread, url_name
 
 GUILD_A = 2**63 - 1  # the largest snowflake a guild id can be
 GUILD_B = 1
@@ -94,6 +94,32 @@ async def test_uploaded_web_page_keeps_its_sections_and_counts_its_passages_as_t
         assert outcome.document.passage_count == len(index.passages) == 3
         answer = index.ask("when does the last ferry leave at night?")
         assert answer.found and answer.passages[0].section == "Ferries › Night service"
+    finally:
+        await database.close()
+
+
+@pytest.mark.asyncio
+async def test_reading_a_document_again_changes_only_its_text_and_never_a_newer_one(database_url: str) -> None:
+    database = await open_database(database_url)
+    try:
+        kb = KnowledgeBase(database, KnowledgeLimits(max_text_bytes=200))
+        limit = 1 << 20
+        await add_file(kb, GUILD_A, filename="guide.md", data=GUIDE, added_by="Mod", title="Ferries!", max_bytes=limit)
+        [stored] = await kb.list(GUILD_A)
+        again = await reread(kb, GUILD_A, stored)
+        assert not again.changed and again.document.title == "Ferries!" and again.document.added_by == "Mod"
+        # Replaced by someone else since it was listed: the stale reading is never written over it.
+        newer = GUIDE + b"\nNew line.\n"
+        await add_file(kb, GUILD_A, filename="guide.md", data=newer, added_by="Other", max_bytes=limit)
+        with pytest.raises(KnowledgeError, match="replaced or removed meanwhile"):
+            await reread(kb, GUILD_A, stored)
+        [current] = await kb.list(GUILD_A)
+        with pytest.raises(KnowledgeError, match="more than"):
+            await kb.replace_text(
+                GUILD_A, "guide.md", text="x" * 300, markdown=True, passage_count=1, expected_sha256=current.sha256
+            )
+        [document] = await kb.documents(GUILD_A)
+        assert document.text.endswith("New line.") and document.markdown
     finally:
         await database.close()
 
