@@ -614,7 +614,8 @@ def measure_hostile(arguments: argparse.Namespace) -> tuple[Outcome, list[str]]:
     if outcome.result is None:
         return outcome, [f"Hostile documents: {outcome.reason}.", ""]
     lines = [
-        "Hostile documents (`benchmarks/hostile.py`): one Markdown file each; build is read, split, tokenize, index.",
+        "Hostile documents (`benchmarks/hostile.py`): one Markdown file or web page each; build is read, split, "
+        "tokenize, index.",
         "",
         *build_table(outcome.result["builds"], arguments.hostile_mb, arguments.hostile_repeat),
         "",
