@@ -6,7 +6,11 @@ lists, tables and code are read as blocks, as in a Markdown file.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -17,6 +21,12 @@ _INTRAWORD_ESCAPED_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")
 # A code span: backslashes in it are literal, never escapes.
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# trafilatura holds the GIL for long stretches on a big page (lxml's XPath over the whole tree: 100 to 170 ms
+# at a time on 1 MB, benchmarks/hostile.py), which would freeze the bot's event loop while a moderator adds a
+# page or the corpus is reindexed. A page this long (about 30 ms of that) is extracted in a worker process.
+WORKER_PROCESS_CHARS = 200_000
+_worker: ProcessPoolExecutor | None = None
+_worker_lock = threading.Lock()
 # Text with a code fence glued to its end. The text ends in a non-space that isn't a backtick, and a backtick
 # can't follow it (a possessive run), so matching stays linear on a line of backticks or spaces.
 _GLUED_FENCE = re.compile(r"^(?P<text>.*[^\s`])[ \t]*+(?P<fence>```|~~~)[ \t]*$")
@@ -79,7 +89,38 @@ def _readable_line(line: str) -> str:
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlText:
-    """The main text of a decoded HTML page as Markdown, and its title (tables kept, comments left out)."""
+    """The main text of a decoded HTML page as Markdown, and its title (tables kept, comments left out).
+
+    A page of `WORKER_PROCESS_CHARS` or more is extracted in a worker process, when one can run.
+    """
+    if len(html) >= WORKER_PROCESS_CHARS:
+        extracted = _extracted_in_worker(html, url)
+        if extracted is not None:
+            return extracted
+    return _extract_here(html, url)
+
+
+def _extracted_in_worker(html: str, url: str | None) -> HtmlText | None:
+    """The page extracted by the worker process (started the first time), or None when it can't run."""
+    global _worker
+    worker: ProcessPoolExecutor | None = None
+    try:
+        with _worker_lock:
+            if _worker is None:
+                _worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            worker = _worker
+        return worker.submit(_extract_here, html, url).result()
+    except (BrokenProcessPool, OSError, RuntimeError):
+        # The worker died, couldn't start, or the interpreter is exiting: extract here rather than fail.
+        with _worker_lock:
+            if _worker is worker:
+                _worker = None
+        if worker is not None:
+            worker.shutdown(wait=False, cancel_futures=True)
+        return None
+
+
+def _extract_here(html: str, url: str | None) -> HtmlText:
     import trafilatura  # imported late: it takes a moment and most corpora have no HTML
 
     result = trafilatura.bare_extraction(

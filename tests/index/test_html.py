@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from index import html
 from index.documents import holds_any, load_corpus
 from index.html import extract_html, without_permalink
 from index.passage_index import build_index
@@ -93,3 +95,32 @@ def test_a_code_block_closing_a_list_item_leaves_the_headings_after_it_alone() -
     assert "then do:\n```\nseparator: '_'\n```" in text
     assert "\n## Images\n" in text
     assert markdown_sections(text).paths == ("Options", "Options › Images")
+
+
+def test_a_big_page_is_extracted_in_a_worker_process_with_the_same_result(monkeypatch) -> None:
+    """trafilatura holds the GIL for long on a big page: such a page is extracted in another process."""
+    big = page("".join(f"<p>Paragraph {number} says when the ferry leaves the harbour.</p>" for number in range(4000)))
+    assert len(big) >= html.WORKER_PROCESS_CHARS
+    monkeypatch.setattr(html, "_worker", None)
+    extracted = extract_html(big)
+    assert html._worker is not None  # the worker process did it
+    assert extracted == html._extract_here(big, None)
+    assert extracted.text.startswith("Paragraph 0 says when the ferry leaves the harbour.\n\nParagraph 1")
+
+
+def test_a_big_page_is_extracted_here_when_no_worker_process_can_run(monkeypatch) -> None:
+    class DeadWorker:
+        def __init__(self, **_: object) -> None:
+            self.shut_down = False
+
+        def submit(self, *_: object) -> None:
+            raise BrokenProcessPool("the worker died")
+
+        def shutdown(self, **_: object) -> None:
+            self.shut_down = True
+
+    big = page("<p>The ferry leaves at noon.</p>" * 8000)
+    monkeypatch.setattr(html, "_worker", None)
+    monkeypatch.setattr(html, "ProcessPoolExecutor", DeadWorker)
+    assert extract_html(big) == html._extract_here(big, None)
+    assert html._worker is None  # the next big page tries a new worker
