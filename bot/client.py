@@ -18,6 +18,7 @@ import aiohttp
 import discord
 import yarl
 from discord.ext import commands
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.buttons import ANSWER_BUTTONS, AnswerRecords
 from bot.command_sync import commands_fingerprint, needs_sync, record_sync, state_path, sync_target
@@ -28,6 +29,7 @@ from bot.index_service import IndexService, corpus_rebuild
 from bot.interaction_errors import QuotebotTree
 from bot.log_redaction import redact_discord_logs
 from bot.settings import Secret, Settings
+from bot.wording import counted
 from index.answers import Answer
 from index.errors import QuotebotError
 from index.passage_index import Analyzer
@@ -161,8 +163,21 @@ class Quotebot(commands.Bot):
         limits = KnowledgeLimits(
             max_documents=settings.max_documents, max_text_bytes=int(settings.max_text_mb * 1024 * 1024)
         )
+        knowledge = KnowledgeBase(self._database, limits)
+        try:
+            plain_pages = await knowledge.plain_web_pages()
+        except SQLAlchemyError as error:
+            log.warning("couldn't count the web pages stored as plain text: %s", type(error).__name__)
+            plain_pages = 0
+        if plain_pages:
+            log.warning(
+                "%s in the servers' documents %s stored by an older quotebot as plain text, without headings: "
+                "run `quotebot docs reread --every-server` to read them again",
+                counted(plain_pages, "web page"),
+                "was" if plain_pages == 1 else "were",
+            )
         self.guild_indexes = GuildIndexes(
-            KnowledgeBase(self._database, limits),
+            knowledge,
             corpus=settings.corpus,
             index_dir=settings.index_dir,
             max_file_mb=settings.max_file_mb,

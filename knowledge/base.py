@@ -179,6 +179,16 @@ class KnowledgeBase:
             row.text_bytes, row.passage_count = text_bytes, passage_count
             return AddOutcome(_info(row), created=False, changed=changed)
 
+    async def plain_web_pages(self) -> int:
+        """How many web pages, in every server, an older quotebot stored as plain text (see `quotebot docs reread`)."""
+        async with self.database.sessions() as session:
+            count = await session.scalar(
+                select(func.count(StoredDocument.id)).where(
+                    StoredDocument.content_type == "text/html", StoredDocument.markdown.is_(False)
+                )
+            )
+            return int(count or 0)
+
     async def guild_ids(self) -> list[int]:
         """The servers that have documents of their own."""
         async with self.database.sessions() as session:

@@ -6,6 +6,7 @@ add is quoted, listed and autocompleted there and nowhere else, and survives a r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,38 @@ async def test_a_web_page_is_added_answered_with_its_link_and_refetched(
         assert again.startswith("unchanged:")
         listing = text_of(await docs(server, "list", server.moderator))
         assert ferry_site in listing
+
+
+@pytest.mark.asyncio
+async def test_the_bot_says_at_start_when_web_pages_stored_as_plain_text_want_reading_again(
+    server: FakeDiscord, shared_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from knowledge.base import KnowledgeBase
+    from knowledge.database import open_database
+
+    settings = settings_for(server, shared_corpus, tmp_path)
+    database = await open_database(settings.resolved_database_url)
+    try:
+        kb = KnowledgeBase(database)
+        for name, markdown in (("old.example/page", False), ("new.example/page", True)):
+            await kb.add(
+                server.guild_id,
+                name=name,
+                title="Ferries",
+                text="Ferries\n\nThe ferry leaves at noon.",
+                original=b"<html></html>",
+                content_type="text/html",
+                added_by="Moderator",
+                passage_count=1,
+                markdown=markdown,
+            )
+    finally:
+        await database.close()
+    with caplog.at_level(logging.WARNING, logger="bot.client"):
+        async with running_bot(settings, server):
+            await server.wait_commands_synced()
+    hints = [record.getMessage() for record in caplog.records if "docs reread" in record.getMessage()]
+    assert hints == [
+        "1 web page in the servers' documents was stored by an older quotebot as plain text, without headings: "
+        "run `quotebot docs reread --every-server` to read them again"
+    ]
