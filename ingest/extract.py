@@ -12,6 +12,7 @@ from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
 from index.html import extract_html
 from index.passages import furniture_lines
+from ingest.pdf import joined_pages
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
@@ -122,7 +123,7 @@ def _extract_pdf(data: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         raise ExtractionError(f"the PDF can't be read ({type(error).__name__})") from error
-    return "\n\n".join(page.strip() for page in pages)
+    return joined_pages(pages)
 
 
 def extract_document(

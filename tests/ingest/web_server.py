@@ -45,15 +45,24 @@ crossed at low tide, and that the visitor fees would pay for repainting the towe
 
 def pdf_with_text(text: str) -> bytes:
     """A one-page PDF whose content stream draws the given text, written by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+    return pdf_with_pages([[text]])
+
+
+def pdf_with_pages(pages: list[list[str]]) -> bytes:
+    """A PDF of these pages, each drawing its lines from the top down, written by hand."""
+    count = len(pages)
+    kids = " ".join(f"{3 + 2 * number} 0 R" for number in range(count))
+    font = 3 + 2 * count
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode()]
+    for number, lines in enumerate(pages):
+        drawn = " ".join(f"({line}) Tj 0 -14 Td" for line in lines)
+        stream = f"BT /F1 12 Tf 72 720 Td {drawn} ET".encode("latin-1")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >> "
+            f"/Contents {4 + 2 * number} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

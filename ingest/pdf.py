@@ -1,0 +1,67 @@
+"""A PDF's pages as one text: without page numbers or running headers and footers, and not cut at page breaks.
+
+pypdf gives each page's text, with what the page prints around its body: a page number, and often the
+document's or chapter's title on every page. Left in, they sit in the middle of passages and quotes, and a
+sentence that runs on to the next page is cut in two by them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+# The lines at the top and at the bottom of a page where page numbers and running titles are printed.
+EDGE_LINES = 2
+# A line printed at a page's edge on this many pages is a running header or footer, not the document's text.
+RUNNING_LINE_PAGES = 3
+# "12", "- 12 -", "Page 3", "3 of 10", "3/10", "iv".
+_PAGE_NUMBER = re.compile(
+    r"[\s\-–—]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—]*", re.IGNORECASE
+)
+_DIGITS = re.compile(r"\d+")
+# How a page's text ends when its last sentence is finished, and the next page starts a paragraph.
+_FINISHED = re.compile(r"""[.!?:;)\]"'”’»]\s*$""")
+
+
+def joined_pages(pages: Sequence[str]) -> str:
+    """The pages' texts as one text, without their page numbers and running headers and footers.
+
+    A page whose text ends in the middle of a sentence runs on to the next page's first line; a page
+    that ends a sentence is a paragraph break away from the next.
+    """
+    lines_of = [[line.rstrip() for line in page.split("\n") if line.strip()] for page in pages]
+    running = _running_lines(lines_of)
+    texts: list[str] = []
+    for lines in lines_of:
+        kept = [
+            line
+            for number, line in enumerate(lines)
+            if not (_at_edge(number, len(lines)) and (_PAGE_NUMBER.fullmatch(line) or _shape(line) in running))
+        ]
+        if kept:
+            texts.append("\n".join(kept).strip())
+    joined = ""
+    for text in texts:
+        if not joined:
+            joined = text
+        else:
+            joined += ("\n\n" if _FINISHED.search(joined) else "\n") + text
+    return joined
+
+
+def _at_edge(number: int, count: int) -> bool:
+    return number < EDGE_LINES or number >= count - EDGE_LINES
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers and spacing folded: "Chapter 2: Setup 14" and "Chapter 2: Setup 15" are one."""
+    return " ".join(_DIGITS.sub("#", line).casefold().split())
+
+
+def _running_lines(lines_of: Sequence[Sequence[str]]) -> frozenset[str]:
+    """The shapes of the lines printed at the edge of `RUNNING_LINE_PAGES` pages or more."""
+    pages_with: Counter[str] = Counter()
+    for lines in lines_of:
+        pages_with.update({_shape(line) for number, line in enumerate(lines) if _at_edge(number, len(lines))})
+    return frozenset(shape for shape, pages in pages_with.items() if pages >= RUNNING_LINE_PAGES)

@@ -1,0 +1,64 @@
+"""A PDF's pages joined: page numbers and running headers and footers out, sentences whole across page breaks."""
+
+from __future__ import annotations
+
+from web_server import pdf_with_pages
+
+from index.passages import split_passages
+from index.sentences import SentenceSplitter
+from ingest.extract import extract_document
+from ingest.pdf import joined_pages
+
+MANUAL = [
+    ["Harbour Handbook", "Ferries", "The ferry leaves the north pier every twenty minutes, and the last one", "1"],
+    ["Harbour Handbook", "leaves at midnight, every day of the year.", "Tickets are sold at the kiosk.", "- 2 -"],
+    ["Harbour Handbook", "Parking", "The car park by the pier is free after six.", "Page 3 of 4"],
+    ["Harbour Handbook", "Bicycles travel free on the lower deck.", "4"],
+]
+
+
+def pages_of(manual: list[list[str]]) -> list[str]:
+    return ["\n".join(lines) + "\n" for lines in manual]
+
+
+def test_running_headers_and_page_numbers_are_left_out() -> None:
+    text = joined_pages(pages_of(MANUAL))
+    assert "Harbour Handbook" not in text
+    for number in ("1", "- 2 -", "Page 3 of 4", "4"):
+        assert number not in text.split("\n"), number
+    assert text.startswith("Ferries\nThe ferry leaves")
+
+
+def test_a_sentence_runs_on_across_a_page_break_and_a_finished_page_ends_a_paragraph() -> None:
+    text = joined_pages(pages_of(MANUAL))
+    assert "and the last one\nleaves at midnight, every day of the year." in text
+    assert "Tickets are sold at the kiosk.\n\nParking" in text
+    sentences = [text[start:end] for start, end in SentenceSplitter("builtin").spans(text, 0)]
+    assert any(
+        sentence.endswith("and the last one\nleaves at midnight, every day of the year.") for sentence in sentences
+    )
+
+
+def test_a_line_at_the_edge_of_fewer_pages_is_text_and_numbers_in_the_body_stay() -> None:
+    """A title on two pages only may be the text's own; a number inside a page is the text's."""
+    manual = [
+        ["Ferries", "The first ferry leaves at", "6", "in the morning.", "1"],
+        ["Ferries", "The fare is the same all day.", "2"],
+    ]
+    text = joined_pages(pages_of(manual))
+    assert text.count("Ferries") == 2
+    assert "The first ferry leaves at\n6\nin the morning." in text
+    assert text.split("\n")[-1] == "The fare is the same all day."
+
+
+def test_blank_and_empty_pages_are_skipped() -> None:
+    assert joined_pages(["", "  \n", "Only text."]) == "Only text."
+    assert joined_pages([]) == ""
+
+
+def test_an_uploaded_pdf_is_one_text_a_sentence_never_cut_by_its_page_break() -> None:
+    document = extract_document(pdf_with_pages(MANUAL), filename="handbook.pdf")
+    assert document.kind == "pdf" and not document.markdown
+    assert "Harbour Handbook" not in document.text
+    passages = split_passages("handbook.pdf", document.text, SentenceSplitter("builtin"))
+    assert any("and the last one\nleaves at midnight" in passage.text for passage in passages)
