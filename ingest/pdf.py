@@ -2,7 +2,8 @@
 
 pypdf gives each page's text, with what the page prints around its body: a page number, and often the
 document's or chapter's title on every page. Left in, they sit in the middle of passages and quotes, and a
-sentence that runs on to the next page is cut in two by them.
+sentence that runs on to the next page is cut in two by them. Typeset text also breaks words at line ends
+("docu-" / "ment"), which no question would match.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+
+from index.typos import english_words
 
 # The lines at the top and at the bottom of a page where page numbers and running titles are printed.
 EDGE_LINES = 2
@@ -22,13 +25,16 @@ _PAGE_NUMBER = re.compile(
 _DIGITS = re.compile(r"\d+")
 # How a page's text ends when its last sentence is finished, and the next page starts a paragraph.
 _FINISHED = re.compile(r"""[.!?:;)\]"'”’»]\s*$""")
+# A word broken at a line's end: letters, a hyphen, the line break, and lower-case letters.
+_BROKEN_WORD = re.compile(r"([^\W\d_]+)-\n([^\W\d_A-Z]+)( ?)")
 
 
 def joined_pages(pages: Sequence[str]) -> str:
     """The pages' texts as one text, without their page numbers and running headers and footers.
 
     A page whose text ends in the middle of a sentence runs on to the next page's first line; a page
-    that ends a sentence is a paragraph break away from the next.
+    that ends a sentence is a paragraph break away from the next. A word hyphenated at a line's end is
+    written whole when it is an English word ("docu-" / "ment" is "document"; "self-" / "contained" stays).
     """
     lines_of = [[line.rstrip() for line in page.split("\n") if line.strip()] for page in pages]
     running = _running_lines(lines_of)
@@ -47,7 +53,15 @@ def joined_pages(pages: Sequence[str]) -> str:
             joined = text
         else:
             joined += ("\n\n" if _FINISHED.search(joined) else "\n") + text
-    return joined
+    return _BROKEN_WORD.sub(_mended_word, joined)
+
+
+def _mended_word(match: re.Match[str]) -> str:
+    """ "docu-" / "ment rest" as "document" / "rest" when "document" is an English word; else as it was."""
+    first, rest, space = match.groups()
+    if (first + rest).casefold() not in english_words():
+        return match.group()  # a real compound ("self-contained") or a name: the hyphen is the text's
+    return first + rest + ("\n" if space else "")
 
 
 def _at_edge(number: int, count: int) -> bool:

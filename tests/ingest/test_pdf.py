@@ -62,3 +62,8 @@ def test_an_uploaded_pdf_is_one_text_a_sentence_never_cut_by_its_page_break() ->
     assert "Harbour Handbook" not in document.text
     passages = split_passages("handbook.pdf", document.text, SentenceSplitter("builtin"))
     assert any("and the last one\nleaves at midnight" in passage.text for passage in passages)
+
+
+def test_a_word_broken_at_a_line_end_is_whole_when_it_is_an_english_word() -> None:
+    text = joined_pages(["The docu-\nment is cre-\nated for self-\ncontained use by Wid-\ngetron."])
+    assert text == "The document\nis created\nfor self-\ncontained use by Wid-\ngetron."
