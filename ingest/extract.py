@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -12,7 +11,7 @@ from index.encodings import decode_text as index_decode_text
 from index.errors import QuotebotError
 from index.html import extract_html
 from index.passages import furniture_lines
-from ingest.pdf import joined_pages
+from index.pdf import PdfError, pdf_text
 
 DocumentKind = Literal["text", "markdown", "html", "pdf"]
 
@@ -111,19 +110,10 @@ def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | 
 
 
 def _extract_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ExtractionError("the PDF is encrypted: upload an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ExtractionError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise ExtractionError(f"the PDF can't be read ({type(error).__name__})") from error
-    return joined_pages(pages)
+        return pdf_text(data)
+    except PdfError as error:
+        raise ExtractionError(str(error)) from error
 
 
 def extract_document(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from web_server import pdf_with_text
+from pdf_files import pdf_with_text
 
 from index.errors import QuotebotError
 from ingest.extract import ExtractionError, extract_document

@@ -8,11 +8,15 @@ sentence that runs on to the next page is cut in two by them. Typeset text also 
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Sequence
 
+from index.errors import QuotebotError
 from index.typos import english_words
+
+PDF_SUFFIX = ".pdf"
 
 # The lines at the top and at the bottom of a page where page numbers and running titles are printed.
 EDGE_LINES = 2
@@ -27,6 +31,35 @@ _DIGITS = re.compile(r"\d+")
 _FINISHED = re.compile(r"""[.!?:;)\]"'”’»]\s*$""")
 # A word broken at a line's end: letters, a hyphen, the line break, and lower-case letters.
 _BROKEN_WORD = re.compile(r"([^\W\d_]+)-\n([^\W\d_A-Z]+)( ?)")
+
+
+class PdfError(QuotebotError):
+    """A PDF that can't be read: damaged, or encrypted."""
+
+
+def is_pdf(doc_id: str) -> bool:
+    return doc_id.lower().endswith(PDF_SUFFIX)
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF's text, its pages joined (see `joined_pages`). Raises `PdfError` when pypdf can't read it or it is
+    encrypted.
+
+    The title in a PDF's metadata is left alone: as often as not it is the tool's ("Microsoft Word - draft3.docx").
+    """
+    from pypdf import PdfReader  # imported late: most corpora have no PDF
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise PdfError("the PDF is encrypted: use an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise PdfError(f"the PDF can't be read ({type(error).__name__})") from error
+    return joined_pages(pages)
 
 
 def joined_pages(pages: Sequence[str]) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from web_server import pdf_with_pages
+from pdf_files import pdf_with_pages
 
 from index.passages import split_passages
+from index.pdf import joined_pages
 from index.sentences import SentenceSplitter
 from ingest.extract import extract_document
-from ingest.pdf import joined_pages
 
 MANUAL = [
     ["Harbour Handbook", "Ferries", "The ferry leaves the north pier every twenty minutes, and the last one", "1"],
