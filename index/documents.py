@@ -2,8 +2,9 @@
 
 A corpus is a folder, searched recursively, or a single file. Documents are
 `.txt`, `.md`, `.markdown` and `.mdx` files read as UTF-8 with universal newlines, so character
-offsets into `Document.text` match `open(path, encoding="utf-8").read()`, and `.html`
-and `.htm` pages, whose text is their main text as trafilatura extracts it.
+offsets into `Document.text` match `open(path, encoding="utf-8").read()`; `.html`
+and `.htm` pages, whose text is their main text as trafilatura extracts it; and `.pdf`
+files, whose text is their pages' as pypdf extracts it (see `index.pdf`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from index.encodings import UTF8, decode_text
 from index.errors import CorpusError
 from index.html import HTML_SUFFIXES, extract_html, is_html
 from index.markdown import heading_title
+from index.pdf import PDF_SUFFIX, PdfError, is_pdf, pdf_text
 from index.progress import READING, BuildProgress, no_progress
 from index.sections import is_markdown, read_front_matter
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".mdx", *HTML_SUFFIXES)
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".mdx", *HTML_SUFFIXES, PDF_SUFFIX)
 DEFAULT_MAX_FILE_MB = 20.0
 # The reason given for a file of a type quotebot doesn't read; such files are summed up in one warning.
 UNREAD_TYPE = "a file type quotebot doesn't read"
@@ -222,15 +224,11 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
         raw = path.read_bytes()
     except OSError as error:
         raise SkippedDocument(f"can't read {doc_id}: {error.strerror or error}") from None
-    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
-        raise SkippedDocument(f"{doc_id} is a binary file, not text")
-    read = decode_text(raw)
-    if read is None:
-        raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
-    decoded, encoding = read
-    text, page_title = readable_text(decoded, doc_id)
+    text, page_title, encoding = document_text(raw, doc_id)
     if is_html(doc_id) and not text.strip():
         raise SkippedDocument(f"{doc_id}: no main text found in the page")
+    if is_pdf(doc_id) and not text.strip():
+        raise SkippedDocument(f"{doc_id}: no text found in the PDF (a scan needs OCR first)")
     markdown = is_markdown_file(doc_id)
     return Document(
         doc_id=doc_id,
@@ -247,6 +245,27 @@ def read_document(path: Path, doc_id: str, max_bytes: int) -> Document:
 def is_markdown_file(doc_id: str) -> bool:
     """Whether a corpus file's document text is Markdown: a Markdown file, or an HTML page (extracted as Markdown)."""
     return is_markdown(doc_id) or is_html(doc_id)
+
+
+def document_text(raw: bytes, doc_id: str) -> tuple[str, str | None, str]:
+    """A file's document text, the title an HTML page gives, and the encoding it was read with.
+
+    Raises `SkippedDocument` when the file can't be read as the document it names. A PDF is read by
+    pypdf, and its encoding is reported as UTF-8, the encoding of the text pypdf gives.
+    """
+    if is_pdf(doc_id):
+        try:
+            return pdf_text(raw), None, UTF8
+        except PdfError as error:
+            raise SkippedDocument(f"{doc_id}: {error}") from None
+    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
+        raise SkippedDocument(f"{doc_id} is a binary file, not text")
+    read = decode_text(raw)
+    if read is None:
+        raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
+    decoded, encoding = read
+    text, page_title = readable_text(decoded, doc_id)
+    return text, page_title, encoding
 
 
 def readable_text(decoded: str, doc_id: str) -> tuple[str, str | None]:
@@ -279,7 +298,7 @@ def load_corpus(
     files = walked.files
     if not files:
         refused = "".join(f"; {warning}" for warning in skip_warnings(walked.refused))
-        raise CorpusError(f"no .txt, .md or .html documents in {corpus}{refused}")
+        raise CorpusError(f"no .txt, .md, .html or .pdf documents in {corpus}{refused}")
     max_bytes = int(max_file_mb * 1_000_000)
     load = CorpusLoad(documents=[], skipped=list(walked.refused))
     for number, (doc_id, path) in enumerate(files, start=1):

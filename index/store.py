@@ -30,6 +30,7 @@ from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
+from index.pdf import PdfError, is_pdf, pdf_text
 from index.progress import SAVING, BuildProgress, no_progress
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
@@ -438,11 +439,17 @@ def stale_reason(
 
 def _passages_match(index: PassageIndex, document: DocumentInfo, raw: bytes) -> bool:
     """Whether each stored passage of `document` is the slice of its text (read from `raw`) it claims to be."""
-    try:
-        decoded = raw.decode(document.encoding)
-    except (LookupError, UnicodeDecodeError):
-        return False
-    text, _ = readable_text(decoded, document.doc_id)
+    if is_pdf(document.doc_id):
+        try:
+            text = pdf_text(raw)
+        except PdfError:
+            return False
+    else:
+        try:
+            decoded = raw.decode(document.encoding)
+        except (LookupError, UnicodeDecodeError):
+            return False
+        text, _ = readable_text(decoded, document.doc_id)
     passages = index.passages[document.first_passage : document.first_passage + document.passage_count]
     return all(text[passage.start : passage.end] == passage.text for passage in passages)
 

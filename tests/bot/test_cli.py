@@ -349,7 +349,7 @@ def test_missing_corpus(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({}, "no .txt, .md or .html documents"),
+        ({}, "no .txt, .md, .html or .pdf documents"),
         ({"a.txt": "", "b.md": "\n\n   \n"}, "no usable documents"),
         ({"only.txt": "Read more\nSubscribe to our newsletter\nShare this article\n"}, "no text to index"),
     ],

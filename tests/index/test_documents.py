@@ -81,7 +81,7 @@ def test_missing_corpus_raises_corpus_error(tmp_path: Path) -> None:
 def test_empty_folder_raises_corpus_error(make_corpus) -> None:
     """A folder without documents is a CorpusError."""
     corpus = make_corpus({"image.png": b"\x89PNG"})
-    with pytest.raises(CorpusError, match=r"no \.txt, \.md or \.html documents"):
+    with pytest.raises(CorpusError, match=r"no \.txt, \.md, \.html or \.pdf documents"):
         load_corpus(corpus)
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from pdf_files import pdf_with_pages
 
+from index.documents import load_corpus
 from index.passages import split_passages
 from index.pdf import joined_pages
 from index.sentences import SentenceSplitter
+from index.store import open_index
 from ingest.extract import extract_document
 
 MANUAL = [
@@ -67,3 +72,39 @@ def test_an_uploaded_pdf_is_one_text_a_sentence_never_cut_by_its_page_break() ->
 def test_a_word_broken_at_a_line_end_is_whole_when_it_is_an_english_word() -> None:
     text = joined_pages(["The docu-\nment is cre-\nated for self-\ncontained use by Wid-\ngetron."])
     assert text == "The document\nis created\nfor self-\ncontained use by Wid-\ngetron."
+
+
+def test_a_pdf_in_a_corpus_folder_is_read_answered_and_its_saved_index_reopened(
+    make_corpus, index_dir: Path, builtin_analyzer
+) -> None:
+    corpus = make_corpus({"handbook.pdf": pdf_with_pages(MANUAL), "notes.txt": "Notes about the weather."})
+    documents = {document.doc_id: document for document in load_corpus(corpus).documents}
+    assert documents["handbook.pdf"].title == "Handbook"  # from the file name: PDF metadata titles are unreliable
+    opened = open_index(corpus, index_dir, analyzer=builtin_analyzer)
+    answer = opened.index.ask("when does the last ferry leave?")
+    assert answer.found and answer.passages[0].passage.doc_id == "handbook.pdf"
+    assert "the last one\nleaves at midnight, every day of the year." in answer.passages[0].quote
+    assert not open_index(corpus, index_dir, analyzer=builtin_analyzer).rebuilt
+
+
+def test_a_pdf_that_cant_be_read_is_skipped_saying_why(make_corpus) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_with_pages(MANUAL))))
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+    corpus = make_corpus(
+        {
+            "notes.txt": "Notes.",
+            "broken.pdf": b"%PDF-1.4 not really a PDF",
+            "locked.pdf": locked.getvalue(),
+            "scan.pdf": pdf_with_pages([[]]),
+        }
+    )
+    load = load_corpus(corpus)
+    assert [document.doc_id for document in load.documents] == ["notes.txt"]
+    broken, locked_warning, scan = sorted(load.warnings)
+    assert broken.startswith("skipped broken.pdf: the PDF can't be read (Pdf")  # pypdf's error, by its name
+    assert locked_warning == "skipped locked.pdf: the PDF is encrypted: use an unprotected copy"
+    assert scan == "skipped scan.pdf: no text found in the PDF (a scan needs OCR first)"
