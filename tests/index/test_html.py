@@ -20,6 +20,11 @@ def page(body: str, title: str = "Page") -> str:
     return f"{head}<body><nav><a href='/'>Home</a></nav><main>{body}</main></body></html>"
 
 
+def page_text(body: str) -> str:
+    """The Markdown trafilatura and quotebot make of a page with this body."""
+    return extract_html(page(body)).text
+
+
 def test_a_page_is_extracted_as_markdown_with_its_headings_lists_and_tables() -> None:
     extracted = extract_html(GUIDE)
     assert extracted.title == "Configuration"
@@ -42,12 +47,11 @@ def test_permalink_signs_leave_headings_and_titles() -> None:
 
 def test_identifiers_keep_their_underscores_but_code_keeps_its_backslashes() -> None:
     """trafilatura writes "site\\_url": inside a word no Markdown reads "_" as emphasis, so it is written plainly."""
-    body = (
+    text = page_text(
         "<p>Set DISCORD_TOKEN and edit_uri_template before _starting_ it.</p>"
         "<p>The pattern <code>a\\_b</code> stays as typed.</p>"
         "<pre><code>match = r'x\\_y'\n</code></pre>"
     )
-    text = extract_html(page(body)).text
     assert "Set DISCORD_TOKEN and edit_uri_template before" in text
     assert "`a\\_b`" in text
     assert "match = r'x\\_y'" in text
@@ -86,12 +90,11 @@ def test_a_page_holding_the_token_behind_an_escape_is_kept_out(make_corpus) -> N
 
 def test_a_code_block_closing_a_list_item_leaves_the_headings_after_it_alone() -> None:
     """trafilatura glues the fence of a list item's last code block to the text before it ("then do: ```")."""
-    body = (
+    text = page_text(
         "<h1>Options</h1><ul><li><p><strong>separator</strong></p><p>If you prefer underscores, then do:</p>"
         "<pre><code>separator: '_'\n</code></pre></li></ul>"
         "<h2>Images<a class='headerlink' href='#images'>¶</a></h2><p>Images live beside the page that shows them.</p>"
     )
-    text = extract_html(page(body)).text
     assert "then do:\n```\nseparator: '_'\n```" in text
     assert "\n## Images\n" in text
     assert markdown_sections(text).paths == ("Options", "Options › Images")
