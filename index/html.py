@@ -25,7 +25,13 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 # at a time on 1 MB, benchmarks/hostile.py), which would freeze the bot's event loop while a moderator adds a
 # page or the corpus is reindexed. A page this long (about 30 ms of that) is extracted in a worker process.
 WORKER_PROCESS_CHARS = 200_000
+# The worker (about 120 MB with trafilatura loaded, after a 1 MB page) ends after this long without a page;
+# the next big page starts another (about a second).
+WORKER_IDLE_SECONDS = 120.0
 _worker: ProcessPoolExecutor | None = None
+_worker_pages = 0
+"""Pages the worker is extracting now: an idle worker is one with none."""
+_idle_timer: threading.Timer | None = None
 _worker_lock = threading.Lock()
 # Text with a code fence glued to its end. The text ends in a non-space that isn't a backtick, and a backtick
 # can't follow it (a possessive run), so matching stays linear on a line of backticks or spaces.
@@ -101,15 +107,21 @@ def extract_html(html: str, url: str | None = None) -> HtmlText:
 
 
 def _extracted_in_worker(html: str, url: str | None) -> HtmlText | None:
-    """The page extracted by the worker process (started the first time), or None when it can't run."""
-    global _worker
+    """The page extracted by the worker process (started if none runs), or None when it can't run."""
+    global _worker, _worker_pages
     worker: ProcessPoolExecutor | None = None
     try:
         with _worker_lock:
             if _worker is None:
                 _worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             worker = _worker
-        return worker.submit(_extract_here, html, url).result()
+            _worker_pages += 1
+        try:
+            return worker.submit(_extract_here, html, url).result()
+        finally:
+            with _worker_lock:
+                _worker_pages -= 1
+                _stop_when_idle(worker)
     except (BrokenProcessPool, OSError, RuntimeError):
         # The worker died, couldn't start, or the interpreter is exiting: extract here rather than fail.
         with _worker_lock:
@@ -118,6 +130,25 @@ def _extracted_in_worker(html: str, url: str | None) -> HtmlText | None:
         if worker is not None:
             worker.shutdown(wait=False, cancel_futures=True)
         return None
+
+
+def _stop_when_idle(worker: ProcessPoolExecutor) -> None:
+    """(Re)start the timer that ends `worker` once it has had no page for `WORKER_IDLE_SECONDS`. Hold the lock."""
+    global _idle_timer
+    if _idle_timer is not None:
+        _idle_timer.cancel()
+    _idle_timer = threading.Timer(WORKER_IDLE_SECONDS, _stop_if_idle, args=(worker,))
+    _idle_timer.daemon = True
+    _idle_timer.start()
+
+
+def _stop_if_idle(worker: ProcessPoolExecutor) -> None:
+    global _worker
+    with _worker_lock:
+        if _worker is not worker or _worker_pages:
+            return
+        _worker = None
+    worker.shutdown(wait=False)
 
 
 def _extract_here(html: str, url: str | None) -> HtmlText:

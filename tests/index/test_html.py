@@ -127,3 +127,20 @@ def test_a_big_page_is_extracted_here_when_no_worker_process_can_run(monkeypatch
     monkeypatch.setattr(html, "ProcessPoolExecutor", DeadWorker)
     assert extract_html(big) == html._extract_here(big, None)
     assert html._worker is None  # the next big page tries a new worker
+
+
+def test_the_worker_process_ends_when_idle_and_a_new_one_starts_for_the_next_big_page(monkeypatch) -> None:
+    import time
+
+    big = page("<p>The ferry leaves at noon, and the last one at midnight.</p>" * 4000)
+    monkeypatch.setattr(html, "_worker", None)
+    monkeypatch.setattr(html, "WORKER_IDLE_SECONDS", 0.2)
+    first = extract_html(big)
+    worker = html._worker
+    assert worker is not None
+    deadline = time.monotonic() + 10
+    while html._worker is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert html._worker is None  # ended after 0.2 s without a page
+    assert extract_html(big) == first
+    assert html._worker is not None and html._worker is not worker
