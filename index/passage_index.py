@@ -33,7 +33,7 @@ from index.answers import (
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
 from index.markdown import QUOTABLE, Unit, quote_units, searchable_text, unit_searchable_text
-from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
+from index.passages import Passage, document_passages, paragraph_spans
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
 from index.sections import NO_SECTIONS, Sections, markdown_sections
@@ -430,20 +430,18 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
+        cut = document_passages(document.doc_id, document.text, analyzer.splitter, markdown=document.markdown)
         if document.markdown:
-            document_passages = split_markdown_passages(document.doc_id, document.text, analyzer.splitter)
             sections = markdown_sections(document.text)
             searchable.extend(
-                _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text))
-                for passage in document_passages
+                _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text)) for passage in cut
             )
         else:
-            document_passages = split_passages(document.doc_id, document.text, analyzer.splitter)
             sections = NO_SECTIONS
-            searchable.extend(passage.text for passage in document_passages)
-        documents.append(_info(document, len(texts), len(document_passages), sections))
-        texts.extend(passage.text for passage in document_passages)
-        spans.extend((passage.start, passage.end) for passage in document_passages)
+            searchable.extend(passage.text for passage in cut)
+        documents.append(_info(document, len(texts), len(cut), sections))
+        texts.extend(passage.text for passage in cut)
+        spans.extend((passage.start, passage.end) for passage in cut)
         if len(texts) - frozen_at >= _FREEZE_EVERY:
             # The lists grown so far leave the collections too: each one would visit their items.
             gc.freeze()

@@ -290,6 +290,13 @@ def split_markdown_passages(
     ]
 
 
+def document_passages(doc_id: str, text: str, splitter: SentenceSplitter, *, markdown: bool) -> list[Passage]:
+    """A document's passages: by its Markdown sections when its text is Markdown, else by its paragraphs."""
+    if markdown:
+        return split_markdown_passages(doc_id, text, splitter)
+    return split_passages(doc_id, text, splitter)
+
+
 def _markdown_sections(text: str, blocks: list[Block]) -> list[list[Block]]:
     """Blocks grouped by the heading that opens their section; furniture paragraphs left out."""
     sections: list[list[Block]] = []

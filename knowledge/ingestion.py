@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
 from index.documents import document_title
-from index.passages import split_markdown_passages, split_passages
+from index.passages import document_passages
 from index.sentences import SentenceSplitter
 from ingest.extract import ExtractedDocument, extract_document
 from knowledge.base import MAX_NAME_CHARS, AddOutcome, KnowledgeBase, KnowledgeError, StoredDocumentInfo
@@ -53,8 +53,7 @@ def url_name(url: str) -> str:
 
 def passage_count(name: str, text: str, *, markdown: bool) -> int:
     """How many passages the document will have in the server's index, for `/docs list`."""
-    splitter = SentenceSplitter()
-    return len(split_markdown_passages(name, text, splitter) if markdown else split_passages(name, text, splitter))
+    return len(document_passages(name, text, SentenceSplitter(), markdown=markdown))
 
 
 async def _store(
