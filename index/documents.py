@@ -247,11 +247,12 @@ def is_markdown_file(doc_id: str) -> bool:
     return is_markdown(doc_id) or is_html(doc_id)
 
 
-def document_text(raw: bytes, doc_id: str) -> tuple[str, str | None, str]:
+def document_text(raw: bytes, doc_id: str, encoding: str | None = None) -> tuple[str, str | None, str]:
     """A file's document text, the title an HTML page gives, and the encoding it was read with.
 
-    Raises `SkippedDocument` when the file can't be read as the document it names. A PDF is read by
-    pypdf, and its encoding is reported as UTF-8, the encoding of the text pypdf gives.
+    `encoding`, when given (a saved index knows it), is used rather than detected. Raises `SkippedDocument`
+    when the file can't be read as the document it names. A PDF is read by pypdf, and its encoding is
+    reported as UTF-8, the encoding of the text pypdf gives.
     """
     if is_pdf(doc_id):
         try:
@@ -260,7 +261,13 @@ def document_text(raw: bytes, doc_id: str) -> tuple[str, str | None, str]:
             raise SkippedDocument(f"{doc_id}: {error}") from None
     if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
         raise SkippedDocument(f"{doc_id} is a binary file, not text")
-    read = decode_text(raw)
+    if encoding is not None:
+        try:
+            read: tuple[str, str] | None = (raw.decode(encoding), encoding)
+        except (LookupError, UnicodeDecodeError):
+            raise SkippedDocument(f"{doc_id} is no longer {encoding} text") from None
+    else:
+        read = decode_text(raw)
     if read is None:
         raise SkippedDocument(f"{doc_id} is text in no encoding quotebot recognises (not UTF-8)")
     decoded, encoding = read

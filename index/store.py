@@ -26,11 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from index import ranking
-from index.documents import DEFAULT_MAX_FILE_MB, Skipped, document_files, holds_any, readable_text
+from index.documents import (
+    DEFAULT_MAX_FILE_MB,
+    Skipped,
+    SkippedDocument,
+    document_files,
+    document_text,
+    holds_any,
+)
 from index.errors import IndexFileError
 from index.passage_index import Analyzer, DocumentInfo, PassageIndex, build_index
 from index.passages import MAX_PASSAGE_CHARS, MIN_PASSAGE_CHARS, Passage
-from index.pdf import PdfError, is_pdf, pdf_text
 from index.progress import SAVING, BuildProgress, no_progress
 from index.ranking import EngineChoice, RankBM25Engine, choose_engine
 from index.safe_files import read_regular_file
@@ -439,17 +445,10 @@ def stale_reason(
 
 def _passages_match(index: PassageIndex, document: DocumentInfo, raw: bytes) -> bool:
     """Whether each stored passage of `document` is the slice of its text (read from `raw`) it claims to be."""
-    if is_pdf(document.doc_id):
-        try:
-            text = pdf_text(raw)
-        except PdfError:
-            return False
-    else:
-        try:
-            decoded = raw.decode(document.encoding)
-        except (LookupError, UnicodeDecodeError):
-            return False
-        text, _ = readable_text(decoded, document.doc_id)
+    try:
+        text, _, _ = document_text(raw, document.doc_id, document.encoding)
+    except SkippedDocument:
+        return False
     passages = index.passages[document.first_passage : document.first_passage + document.passage_count]
     return all(text[passage.start : passage.end] == passage.text for passage in passages)
 
