@@ -125,9 +125,7 @@ class KnowledgeBase:
                 raise KnowledgeError(
                     f"this server already has {count} documents, the most it may keep: remove one with /docs remove"
                 )
-            if int(total) + text_bytes > self.limits.max_text_bytes:
-                limit_mb = self.limits.max_text_bytes / (1024 * 1024)
-                raise KnowledgeError(f"this server's documents would hold more than {limit_mb:g} MB of text")
+            self._check_text_limit(int(total) + text_bytes)
             changed = existing is None or existing.sha256 != sha256
             row = existing or StoredDocument(guild_id=guild_id, name=name)
             row.title = title[:MAX_TITLE_CHARS] or name
@@ -171,13 +169,17 @@ class KnowledgeBase:
                     StoredDocument.guild_id == guild_id, StoredDocument.name != name
                 )
             )
-            if int(others or 0) + text_bytes > self.limits.max_text_bytes:
-                limit_mb = self.limits.max_text_bytes / (1024 * 1024)
-                raise KnowledgeError(f"this server's documents would hold more than {limit_mb:g} MB of text")
+            self._check_text_limit(int(others or 0) + text_bytes)
             changed = row.sha256 != sha256 or row.markdown != markdown or row.passage_count != passage_count
             row.text, row.markdown, row.sha256 = text, markdown, sha256
             row.text_bytes, row.passage_count = text_bytes, passage_count
             return AddOutcome(_info(row), created=False, changed=changed)
+
+    def _check_text_limit(self, text_bytes: int) -> None:
+        """Refuse a change that would leave a server's documents holding `text_bytes`, over its limit."""
+        if text_bytes > self.limits.max_text_bytes:
+            limit_mb = self.limits.max_text_bytes / (1024 * 1024)
+            raise KnowledgeError(f"this server's documents would hold more than {limit_mb:g} MB of text")
 
     async def plain_web_pages(self) -> int:
         """How many web pages, in every server, an older quotebot stored as plain text (see `quotebot docs reread`)."""
