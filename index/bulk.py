@@ -89,7 +89,7 @@ def tokenize_passages(
 
     def here() -> TermCounts:
         return _merge(
-            reported(_count_terms(map(tokenizer.tokenize, texts[start : start + CHUNK_PASSAGES])) for start in starts)
+            reported(_count_terms(tokenizer.tokenize_all(texts[start : start + CHUNK_PASSAGES])) for start in starts)
         )
 
     if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
@@ -187,8 +187,7 @@ def _count_chunk(texts: Sequence[str]) -> _ChunkCounts:
     tokenizer = _worker_tokenizer
     if tokenizer is None:
         raise RuntimeError("no tokenizer in this worker")
-    tokenize = tokenizer.tokenize
-    return _count_terms(tokenize(text) for text in texts)
+    return _count_terms(tokenizer.tokenize_all(texts))
 
 
 def _count_terms(passage_terms: Iterable[Sequence[str]]) -> _ChunkCounts:

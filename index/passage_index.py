@@ -463,10 +463,10 @@ def _build_index(
             )
         ]
         passage_terms = []
-        for position, text in enumerate(searchable):
+        for position, terms in enumerate(analyzer.tokenizer.tokenize_all(searchable)):
             if position % 1000 == 0:
                 progress(TOKENIZING, position, len(searchable))
-            passage_terms.append(analyzer.tokenizer.tokenize(text))
+            passage_terms.append(terms)
         progress(TOKENIZING, len(searchable), len(searchable))
         built_engine = RankBM25Engine(passage_terms)
     _release(texts)

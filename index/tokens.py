@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
 from nltk.stem.snowball import SnowballStemmer
@@ -59,6 +59,8 @@ _SENTENCE_END_MARKS = frozenset(".?!:;…")
 # Joins texts for one word-tokenizer pass: a private-use character, which no
 # text of ours is expected to hold (one that does is tokenized on its own).
 _TEXT_SEPARATOR = "\ue000"
+BATCH_CHARS = 8_000
+"""`tokenize_all` joins texts up to this many characters: calls on short texts cost twice their words."""
 # NLTK's word tokenizer splits a final period off only at the end of its input
 # ("Israel's." -> "Israel", "'s", "."): done to each text before they are
 # joined, every text gets the tokens it gets on its own.
@@ -307,6 +309,24 @@ class Tokenizer:
             else:
                 terms[-1].extend(self._word_terms(word))
         return terms
+
+    def tokenize_all(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """The terms of each of `texts`, as `tokenize` gives them: short texts go through `tokenize_many` together.
+
+        A group is capped at `BATCH_CHARS`, because each of the word tokenizer's
+        regular expressions holds the GIL for its whole text: one call over a
+        chunk of long passages would stall the bot's event loop.
+        """
+        group: list[str] = []
+        size = 0
+        for text in texts:
+            if group and size + len(text) > BATCH_CHARS:
+                yield from self.tokenize_many(group)
+                group, size = [], 0
+            group.append(text)
+            size += len(text)
+        if group:
+            yield from self.tokenize_many(group)
 
     def _word_terms(self, word: str) -> tuple[str, ...]:
         word_terms = self._cache.get(word)

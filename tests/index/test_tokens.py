@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index import tokens
 from index.ranking import RankBM25Engine
 from index.stopwords import ENGLISH_STOPWORDS
 from index.tokens import IRREGULAR_FORMS, Tokenizer, normalize
@@ -108,6 +109,26 @@ def test_tokenize_many_with_the_separator_in_a_text(tokenizer: Tokenizer) -> Non
     """A text holding the private-use separator still gets its own terms, and the count of results is right."""
     texts = ["Blinken met \ue000 Netanyahu.", "Then he left."]
     assert tokenizer.tokenize_many(texts) == [tokenizer.tokenize(text) for text in texts]
+
+
+def test_tokenize_all_gives_each_text_its_own_terms_in_capped_groups(
+    tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short texts are tokenized together, never more than BATCH_CHARS at once unless one text is longer."""
+    long_text = "The ferry leaves at noon. " * (tokens.BATCH_CHARS // 20)
+    texts = [*SENTENCES, long_text, *SENTENCES, *SENTENCES * 40]
+    groups: list[int] = []
+    tokenize_many = tokenizer.tokenize_many
+
+    def counted(group: list[str]) -> list[list[str]]:
+        groups.append(sum(map(len, group)))
+        return tokenize_many(group)
+
+    monkeypatch.setattr(tokenizer, "tokenize_many", counted)
+    assert list(tokenizer.tokenize_all(texts)) == [tokenizer.tokenize(text) for text in texts]
+    assert len(groups) < len(texts) / 4  # short texts went together
+    assert all(size <= tokens.BATCH_CHARS or size == len(long_text) for size in groups)
+    assert list(tokenizer.tokenize_all([])) == []
 
 
 @pytest.mark.parametrize(
