@@ -223,13 +223,31 @@ def _is_mdx_code(paragraph: Token) -> bool:
     return _MDX_STATEMENT.match(content) is not None or _JSX_COMMENT.fullmatch(content) is not None
 
 
-def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
+@dataclass(frozen=True, slots=True)
+class ParsedBlocks:
+    """`BLOCK_PARSER`'s tokens of a whole document, and the env the parse filled (its link references).
+
+    Blocks and sections are both found from one parse: on a page of many short
+    sections, parsing was most of the build, once for each.
+    """
+
+    tokens: list[Token]
+    env: dict[str, Any]
+
+
+def parse_blocks(text: str) -> ParsedBlocks:
+    env: dict[str, Any] = {}
+    return ParsedBlocks(BLOCK_PARSER.parse(text, env), env)
+
+
+def markdown_blocks(text: str, *, mdx: bool = False, parsed: ParsedBlocks | None = None) -> list[Block]:
     """The top-level blocks of `text`, in order; front matter, rules and lone HTML comments are left out.
 
     In an MDX document (`mdx`), so are the `import` and `export` statements and `{/* comments */}`.
+    `parsed` is `parse_blocks(text)`, when the caller has it.
     """
     lines = _LineOffsets(text)
-    tokens = BLOCK_PARSER.parse(text)
+    tokens = (parsed or parse_blocks(text)).tokens
     blocks: list[Block] = []
     position = 0
     while position < len(tokens):

@@ -32,7 +32,7 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
-from index.markdown import QUOTABLE, Unit, quote_units, searchable_text, unit_searchable_text
+from index.markdown import QUOTABLE, Unit, parse_blocks, quote_units, searchable_text, unit_searchable_text
 from index.passages import Passage, document_passages, paragraph_spans
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
@@ -430,9 +430,12 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
-        cut = document_passages(document.doc_id, document.text, analyzer.splitter, markdown=document.markdown)
-        if document.markdown:
-            sections = markdown_sections(document.text)
+        parsed = parse_blocks(document.text) if document.markdown else None
+        cut = document_passages(
+            document.doc_id, document.text, analyzer.splitter, markdown=document.markdown, parsed=parsed
+        )
+        if parsed is not None:
+            sections = markdown_sections(document.text, parsed)
             searchable.extend(
                 _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text)) for passage in cut
             )

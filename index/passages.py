@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.markdown import Block, markdown_blocks, trimmed
+from index.markdown import Block, ParsedBlocks, markdown_blocks, trimmed
 from index.sections import is_mdx
 from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter, cap_length
 
@@ -260,6 +260,7 @@ def split_markdown_passages(
     text: str,
     splitter: SentenceSplitter,
     max_chars: int = MAX_PASSAGE_CHARS,
+    parsed: ParsedBlocks | None = None,
 ) -> list[Passage]:
     """The passages of a Markdown document, in order: each lies in one section, and its heading opens it.
 
@@ -273,7 +274,7 @@ def split_markdown_passages(
     `export` statements are in no passage.
     """
     spans: list[tuple[int, int]] = []
-    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id))):
+    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id), parsed=parsed)):
         pieces: list[tuple[int, int]] = []
         for block in section:
             if block.end - block.start <= max_chars:
@@ -290,10 +291,15 @@ def split_markdown_passages(
     ]
 
 
-def document_passages(doc_id: str, text: str, splitter: SentenceSplitter, *, markdown: bool) -> list[Passage]:
-    """A document's passages: by its Markdown sections when its text is Markdown, else by its paragraphs."""
+def document_passages(
+    doc_id: str, text: str, splitter: SentenceSplitter, *, markdown: bool, parsed: ParsedBlocks | None = None
+) -> list[Passage]:
+    """A document's passages: by its Markdown sections when its text is Markdown, else by its paragraphs.
+
+    `parsed` is a Markdown text's `parse_blocks`, when the caller has it.
+    """
     if markdown:
-        return split_markdown_passages(doc_id, text, splitter)
+        return split_markdown_passages(doc_id, text, splitter, parsed=parsed)
     return split_passages(doc_id, text, splitter)
 
 

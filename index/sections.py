@@ -11,12 +11,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
 from markdown_it.token import Token
 
-from index.markdown import BLOCK_PARSER, heading_title, inline_searchable_text
+from index.markdown import BLOCK_PARSER, ParsedBlocks, heading_title, inline_searchable_text, parse_blocks
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
@@ -47,17 +46,18 @@ def is_mdx(doc_id: str) -> bool:
     return doc_id.lower().endswith(".mdx")
 
 
-def markdown_sections(text: str) -> Sections:
+def markdown_sections(text: str, parsed: ParsedBlocks | None = None) -> Sections:
     """Where each heading of `text` opens a section, with its heading path.
 
     A front-matter `title` over a body without a level-1 heading is the page's heading, as Docusaurus shows it:
-    it opens the body and heads every path ("Installing › Requirements").
+    it opens the body and heads every path ("Installing › Requirements"). `parsed` is `parse_blocks(text)`,
+    when the caller has it.
     """
     line_starts = [0]
     for line in text.split("\n"):
         line_starts.append(line_starts[-1] + len(line) + 1)
-    env: dict[str, Any] = {}
-    tokens = BLOCK_PARSER.parse(text, env)
+    parsed = parsed or parse_blocks(text)
+    tokens, env = parsed.tokens, parsed.env
     headings: list[tuple[int, int, str]] = []  # (offset, level, title) of the document's own headings
     for number, token in enumerate(tokens):
         # Only a document's own headings open sections, not one quoted in a block quote or a list.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it.token import Token
 
+from index import markdown
 from index.passage_index import Analyzer, build_index
 from index.sections import markdown_sections
 from index.sentences import SentenceSplitter
@@ -103,3 +106,26 @@ def test_plain_text_headings_are_not_sections(tmp_path: Path) -> None:
     index = build_index(tmp_path, analyzer=analyzer, engine="rank-bm25")
     position = next(number for number, passage in enumerate(index.passages) if passage.text.startswith("When"))
     assert not any(term.startswith("troubleshoot") for term in index.engine.term_counts(position))
+
+
+def test_a_markdown_document_is_parsed_once_for_its_passages_and_sections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks and sections come from one parse: on a page of many short sections, each parse was seconds."""
+    body = NESTED.split("---\n", 2)[2]  # front matter would be read by its own parse, for the title
+    (tmp_path / "config.md").write_text(body + "\n[docs]: https://example.org/docs\n", encoding="utf-8")
+    parses: list[int] = []
+    parse = markdown.BLOCK_PARSER.parse
+
+    def counted(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+        parses.append(len(text))
+        return parse(text, env)
+
+    monkeypatch.setattr(markdown.BLOCK_PARSER, "parse", counted)
+    index = build_index(tmp_path, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
+    assert parses == [len(body) + len("\n[docs]: https://example.org/docs\n")]
+    assert index.documents["config.md"].sections.paths == markdown_sections(body).paths
+    assert [p.text for p in index.passages][-1].startswith("Build options")
+    parsed = markdown.parse_blocks(NESTED)
+    assert markdown_sections(NESTED, parsed) == markdown_sections(NESTED)
+    assert markdown.markdown_blocks(NESTED, parsed=parsed) == markdown.markdown_blocks(NESTED)
