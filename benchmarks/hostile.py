@@ -3,7 +3,8 @@
     python benchmarks/hostile.py [--mb 1] [--repeat 3] [--skip-stalls]
 
 Each corpus is one Markdown file: base64 (a data-URI image, no spaces), text
-without sentence ends, a heading that is one long run of spaces, and ordinary prose; or one web page, read as
+without sentence ends, a heading that is one long run of spaces, some 30,000 sections of a heading and one
+sentence each, and ordinary prose; or one web page, read as
 Markdown after trafilatura extracts it: a paragraph of code fences glued to words ("a ```" repeated), one of
 identifiers ("a_b", which trafilatura writes "a\\_b"), and prose in paragraphs. It prints the median build time of
 `quotebot`'s index for each, and each hostile one's ratio to the prose of its kind (target:
@@ -47,10 +48,16 @@ def corpora(size: int) -> dict[str, str]:
         words = [rng.choice(WORDS) for _ in range(rng.randint(6, 18))]
         prose_sentences.append(" ".join(words).capitalize() + ". ")
     paragraphs = "".join(f"<p>{sentence}</p>\n" for sentence in prose_sentences)
+    short_sections = []
+    while sum(map(len, short_sections)) < size:
+        title = " ".join(rng.choice(WORDS) for _ in range(2))
+        sentence = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
+        short_sections.append(f"## {title}\n\n{sentence}.\n\n")
     return {
         "base64 (data URI)": f"![logo](data:image/png;base64,{payload})",
         "no sentence ends": no_ends,
         "a heading of spaces": f"# a{' ' * (size - 5)}b",
+        "many short sections": "".join(short_sections)[:size],
         PROSE: "".join(prose_sentences)[:size],
         WEB_PAGE + "code fences glued to words": _page("<p>" + "a ```" * (size // 5) + "</p>"),
         WEB_PAGE + "identifiers (a_b)": _page("<p>" + "a_b " * (size // 4) + "</p>"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,23 @@ def test_a_markdown_document_is_parsed_once_for_its_passages_and_sections(
     parsed = markdown.parse_blocks(NESTED)
     assert markdown_sections(NESTED, parsed) == markdown_sections(NESTED)
     assert markdown.markdown_blocks(NESTED, parsed=parsed) == markdown.markdown_blocks(NESTED)
+
+
+def test_no_garbage_collection_while_a_markdown_document_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection during the parse walked every token made so far, holding the GIL up to 100 ms."""
+    (tmp_path / "config.md").write_text(NESTED, encoding="utf-8")
+    collector_during_parse: list[bool] = []
+    parse = markdown.BLOCK_PARSER.parse
+
+    def watched(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+        collector_during_parse.append(gc.isenabled())
+        return parse(text, env)
+
+    monkeypatch.setattr(markdown.BLOCK_PARSER, "parse", watched)
+    assert gc.isenabled()
+    build_index(tmp_path, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
+    assert collector_during_parse[-1] is False  # the build's parse; the front matter's own parse may come first
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # what the build froze is given back to the collector
