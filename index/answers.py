@@ -410,7 +410,11 @@ def rerank(
     wanted: str | None = None,
     words: Sequence[tuple[str, ...]] = (),
 ) -> list[tuple[int, float]]:
-    """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position."""
+    """`(position, BM25 score)` candidates as `(position, final score)`, best first; ties by position.
+
+    A passage with nothing to quote (a heading over a code block, a synopsis) comes after every passage with
+    a sentence, list item or table row: it shows how to type a command, not what it does, and an answer is a quote.
+    """
     sentences = {position: sentences_of(position) for position, _ in candidates}
     lengths = [len(sentence.terms) for passage in sentences.values() for sentence in passage]
     # The candidates' own mean sentence length: a function of the BM25 ranking alone, so every engine agrees.
@@ -419,7 +423,8 @@ def rerank(
         (position, passage_score(bm25, question_terms, weights, sentences[position], average, wanted, words))
         for position, bm25 in candidates
     ]
-    return sorted(scored, key=lambda item: (-item[1], item[0]))
+    quotable = {position for position, passage in sentences.items() if any(unit.quotable for unit in passage)}
+    return sorted(scored, key=lambda item: (item[0] not in quotable, -item[1], item[0]))
 
 
 def best_quote(

@@ -242,8 +242,8 @@ def test_confidence_with_bm25_is_a_share(weights: dict[str, float], matched: set
     assert 0.0 <= confidence(weights, frozenset(matched), bm25=bm25) <= 1.0 + 1e-12
 
 
-def _sentence(start: int, text: str) -> SentenceTerms:
-    return SentenceTerms.of(start, start + len(text), text.split())
+def _sentence(start: int, text: str, *, quotable: bool = True) -> SentenceTerms:
+    return SentenceTerms.of(start, start + len(text), text.split(), quotable=quotable)
 
 
 def test_best_quote_picks_the_sentence_with_most_mass() -> None:
@@ -397,6 +397,18 @@ def test_rerank_prefers_the_shorter_sentence_holding_the_terms() -> None:
     }
     ranked = rerank([(0, 1.0), (1, 1.0)], ["brass", "taper"], weights, sentences.__getitem__)
     assert [position for position, _ in ranked] == [1, 0]
+
+
+def test_rerank_puts_a_passage_with_nothing_to_quote_last() -> None:
+    """A synopsis (a heading over a code block) outscores the description, but an answer is a quote."""
+    sentences = {
+        0: [_sentence(0, "npm prune", quotable=False), _sentence(10, "npm prune pkg", quotable=False)],
+        1: [_sentence(0, "prune removes extraneous packages"), _sentence(34, "npm prune", quotable=False)],
+    }
+    candidates = [(0, 5.0), (1, 2.0)]
+    ranked = rerank(candidates, ["npm", "prune"], {"npm": 1.0, "prune": 3.0}, sentences.__getitem__)
+    assert [position for position, _ in ranked] == [1, 0]
+    assert dict(ranked)[0] > dict(ranked)[1]  # its score is still its own
 
 
 def test_rerank_breaks_ties_by_position() -> None:

@@ -288,6 +288,23 @@ def test_a_heading_is_never_the_quote(tmp_path: Path, analyzer: Analyzer) -> Non
     assert answer.passages[0].quote == "Run the build as the user who owns the output folder."
 
 
+def test_a_synopsis_of_code_ranks_after_the_text_that_says_what_a_command_does(
+    tmp_path: Path, analyzer: Analyzer
+) -> None:
+    """The synopsis matches the command's name best, but only the description has a sentence to quote."""
+    text = (
+        "# ferry-prune\n\n## Synopsis\n\n```bash\nferry prune [<pkg>...]\nferry prune --dry-run\n```\n\n"
+        "## Description\n\nThis command removes timetables that no route uses any more.\n"
+        "It keeps the ones a route still lists, and the harbour master's own notes, so run it after every "
+        "season ends and before the printed leaflets go out to the harbour offices and the ticket desks.\n"
+    )
+    answer = index_of(tmp_path, text, analyzer).ask("what does ferry prune do?")
+    assert answer.found
+    assert answer.passages[0].section == "ferry-prune › Description"
+    assert answer.passages[0].quote.startswith("This command removes timetables")
+    assert answer.passages[1].section == "ferry-prune › Synopsis"
+
+
 def test_blocks_skip_front_matter_rules_and_comments() -> None:
     """Top-level blocks are the content: no front matter, thematic break or lone comment among them."""
     text = "---\ntitle: T\n---\n\n# A\n\n<!-- note -->\n\n---\n\nText.\n"
