@@ -32,11 +32,19 @@ from index.answers import (
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
-from index.markdown import QUOTABLE, Unit, parse_blocks, quote_units, searchable_text, unit_searchable_text
-from index.passages import Passage, document_passages, paragraph_spans
+from index.markdown import (
+    QUOTABLE,
+    Unit,
+    markdown_blocks,
+    parse_blocks,
+    quote_units,
+    searchable_texts,
+    unit_searchable_text,
+)
+from index.passages import Passage, document_passages, paragraph_spans, split_markdown_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
-from index.sections import NO_SECTIONS, Sections, markdown_sections
+from index.sections import NO_SECTIONS, Sections, is_mdx, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 from index.typos import TypoCorrector
@@ -461,19 +469,11 @@ def _build_index(
     searchable: list[str] = []
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
-        parsed = None
         if document.markdown:
-            with _collections_paused():
-                parsed = parse_blocks(document.text)
-        cut = document_passages(
-            document.doc_id, document.text, analyzer.splitter, markdown=document.markdown, parsed=parsed
-        )
-        if parsed is not None:
-            sections = markdown_sections(document.text, parsed)
-            searchable.extend(
-                _searchable(sections.path_at(passage.end - 1), searchable_text(passage.text)) for passage in cut
-            )
+            cut, sections, words = _split_markdown(document, analyzer.splitter)
+            searchable.extend(words)
         else:
+            cut = document_passages(document.doc_id, document.text, analyzer.splitter, markdown=False)
             sections = NO_SECTIONS
             searchable.extend(passage.text for passage in cut)
         documents.append(_info(document, len(texts), len(cut), sections))
@@ -520,6 +520,19 @@ def _build_index(
         skipped=skipped,
         max_file_mb=max_file_mb,
     )
+
+
+def _split_markdown(document: Document, splitter: SentenceSplitter) -> tuple[list[Passage], Sections, list[str]]:
+    """A Markdown document's passages, its sections and what each passage is found by, from one parse of it."""
+    text = document.text
+    with _collections_paused():
+        parsed = parse_blocks(text)
+    blocks = markdown_blocks(text, mdx=is_mdx(document.doc_id), parsed=parsed)
+    cut = split_markdown_passages(document.doc_id, text, splitter, blocks=blocks)
+    sections = markdown_sections(text, parsed)
+    words = searchable_texts(text, parsed, blocks, [(passage.start, passage.end) for passage in cut])
+    searchable = [_searchable(sections.path_at(p.end - 1), w) for p, w in zip(cut, words, strict=True)]
+    return cut, sections, searchable
 
 
 def _release(items: list[Any]) -> None:

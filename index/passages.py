@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.markdown import Block, ParsedBlocks, markdown_blocks, trimmed
+from index.markdown import Block, markdown_blocks, trimmed
 from index.sections import is_mdx
 from index.sentences import ABBREVIATIONS, SENTENCE_STARTERS, TITLES, SentenceSplitter, cap_length
 
@@ -260,11 +260,12 @@ def split_markdown_passages(
     text: str,
     splitter: SentenceSplitter,
     max_chars: int = MAX_PASSAGE_CHARS,
-    parsed: ParsedBlocks | None = None,
+    blocks: list[Block] | None = None,
 ) -> list[Passage]:
     """The passages of a Markdown document, in order: each lies in one section, and its heading opens it.
 
-    A section that fits in `max_chars` is one passage. A longer one is cut
+    `blocks` are `markdown_blocks(text)`, when the caller has them. A section that fits in `max_chars` is one
+    passage. A longer one is cut
     between blocks into passages of about equal size; a block longer than
     `max_chars` on its own is cut between its pieces: a paragraph between
     sentences, a list between items, a table between rows, code between
@@ -274,7 +275,7 @@ def split_markdown_passages(
     `export` statements are in no passage.
     """
     spans: list[tuple[int, int]] = []
-    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id), parsed=parsed)):
+    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id)) if blocks is None else blocks):
         pieces: list[tuple[int, int]] = []
         for block in section:
             if block.end - block.start <= max_chars:
@@ -291,15 +292,10 @@ def split_markdown_passages(
     ]
 
 
-def document_passages(
-    doc_id: str, text: str, splitter: SentenceSplitter, *, markdown: bool, parsed: ParsedBlocks | None = None
-) -> list[Passage]:
-    """A document's passages: by its Markdown sections when its text is Markdown, else by its paragraphs.
-
-    `parsed` is a Markdown text's `parse_blocks`, when the caller has it.
-    """
+def document_passages(doc_id: str, text: str, splitter: SentenceSplitter, *, markdown: bool) -> list[Passage]:
+    """A document's passages: by its Markdown sections when its text is Markdown, else by its paragraphs."""
     if markdown:
-        return split_markdown_passages(doc_id, text, splitter, parsed=parsed)
+        return split_markdown_passages(doc_id, text, splitter)
     return split_passages(doc_id, text, splitter)
 
 

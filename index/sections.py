@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it.token import Token
 
-from index.markdown import BLOCK_PARSER, ParsedBlocks, heading_title, inline_searchable_text, parse_blocks
+from index.markdown import BLOCK_PARSER, ParsedBlocks, heading_title, parse_blocks
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
@@ -57,13 +57,13 @@ def markdown_sections(text: str, parsed: ParsedBlocks | None = None) -> Sections
     for line in text.split("\n"):
         line_starts.append(line_starts[-1] + len(line) + 1)
     parsed = parsed or parse_blocks(text)
-    tokens, env = parsed.tokens, parsed.env
+    tokens = parsed.tokens
     headings: list[tuple[int, int, str]] = []  # (offset, level, title) of the document's own headings
     for number, token in enumerate(tokens):
         # Only a document's own headings open sections, not one quoted in a block quote or a list.
         if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
-        title = " ".join(heading_title(inline_searchable_text(tokens[number + 1].content, env)).split())
+        title = " ".join(heading_title(parsed.inline_words(number + 1)).split())
         headings.append((line_starts[token.map[0]], int(token.tag[1:]), title))
     front_matter = read_front_matter(text, tokens)
     if front_matter.title and all(level > 1 for _, level, _ in headings):

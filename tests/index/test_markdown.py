@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.markdown import markdown_blocks, quote_units, searchable_text
+from index.markdown import markdown_blocks, parse_blocks, quote_units, searchable_text, searchable_texts
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.passages import Passage, split_markdown_passages
 from index.sections import markdown_sections
@@ -555,3 +555,30 @@ def test_generated_markdown_passages_cover_content_in_order_and_never_cut_a_unit
         holders = [passage for passage in passages if passage.start < end and start < passage.end]
         assert len(holders) == 1, f"{document.text[start:end]!r} is in {len(holders)} passages"
         assert holders[0].start <= start and end <= holders[0].end, f"{document.text[start:end]!r} is cut"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=markdown_document())
+def test_searchable_texts_read_off_the_documents_parse_are_each_passages_own(
+    document: GeneratedMarkdown, splitter: SentenceSplitter
+) -> None:
+    """Without link references, the words a build reads off the whole parse are those of each passage parsed alone."""
+    parsed = parse_blocks(document.text)
+    blocks = markdown_blocks(document.text, parsed=parsed)
+    passages = split_markdown_passages("doc.md", document.text, splitter, blocks=blocks)
+    spans = [(passage.start, passage.end) for passage in passages]
+    assert searchable_texts(document.text, parsed, blocks, spans) == [searchable_text(p.text) for p in passages]
+
+
+def test_searchable_texts_read_reference_links_as_links(splitter: SentenceSplitter) -> None:
+    """A reference link's label, defined elsewhere in the document, is no term; its text is, as a section title's."""
+    long_paragraph = "A sentence runs on. " * 120
+    text = f"# Setup\n\nThe [ferry timetable][rota] lists every crossing.\n\n## Notes\n\n{long_paragraph}\n\n[rota]: https://example.org/rota\n"
+    parsed = parse_blocks(text)
+    blocks = markdown_blocks(text, parsed=parsed)
+    passages = split_markdown_passages("doc.md", text, splitter, max_chars=300, blocks=blocks)
+    words = searchable_texts(text, parsed, blocks, [(passage.start, passage.end) for passage in passages])
+    assert words[0] == "Setup\nThe ferry timetable lists every crossing."
+    assert "rota" not in " ".join(words)
+    assert len(passages) > 2  # the long paragraph is cut between sentences: those pieces are parsed alone
+    assert words[1:] == [searchable_text(passage.text) for passage in passages[1:]]
