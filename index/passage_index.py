@@ -52,6 +52,8 @@ from index.typos import TypoCorrector
 # Sentence terms of recently quoted passages, so a repeated question doesn't
 # re-tokenize them.
 _SENTENCE_CACHE_SIZE = 4096
+# BM25 candidates looked at for each one re-ranked, so that passages repeating an earlier one's text leave room.
+DUPLICATE_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,8 @@ class PassageIndex:
         scores = self.engine.scores([term for term in terms if term not in corrected])
         if corrected:
             scores = scores + CORRECTION_WEIGHT * self.engine.scores(sorted(corrected))
-        candidates = top_k(scores, max(top_k_passages, RERANK_DEPTH, 1))
+        depth = max(top_k_passages, RERANK_DEPTH, 1)
+        candidates = self._distinct(top_k(scores, DUPLICATE_REACH * depth))[:depth]
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         wanted = answer_type(question)
@@ -217,6 +220,21 @@ class PassageIndex:
             passages=tuple(ranked[:top_k_passages]),
             corrections=corrections,
         )
+
+    def _distinct(self, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The candidates without repeats: a passage whose text an earlier one already has, white space aside.
+
+        Documentation repeats itself: npm's docs hold the same `ignore-scripts`
+        block on 19 pages, and the answer would show it three times over.
+        """
+        seen: set[str] = set()
+        distinct = []
+        for position, score in candidates:
+            text = " ".join(self.passages[position].text.split())
+            if text not in seen:
+                seen.add(text)
+                distinct.append((position, score))
+        return distinct
 
     def _question_terms(self, question: str) -> tuple[list[str], list[_Corrected], list[tuple[str, ...]]]:
         """The question's distinct terms, misspelt ones replaced; the replacements made; and its words of

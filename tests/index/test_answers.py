@@ -102,6 +102,26 @@ def test_passages_come_best_first(index: PassageIndex) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("engine", ["rank-bm25", "bm25s"])
+def test_a_passage_repeating_another_ones_text_is_shown_once(tmp_path: Path, engine: str) -> None:
+    """Docs repeat a block on many pages; the answer shows it once and makes room for other passages."""
+    repeated = "### ignore-scripts\n\nIf true, the ferry office does not run the scripts a timetable lists."
+    for number in range(6):
+        # Indented differently on some pages: white space doesn't make another text.
+        block = repeated.replace("If true,", "If true,\n ") if number % 2 else repeated
+        page = f"---\ntitle: Page {number}\n---\n\n## Configuration\n\nThe settings of page {number}.\n\n{block}\n"
+        (tmp_path / f"page{number}.md").write_text(page, encoding="utf-8")
+    (tmp_path / "scripts.md").write_text(
+        "# Scripts\n\nThe ferry office runs the scripts of a timetable before each crossing.\n", encoding="utf-8"
+    )
+    analyzer = Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin"))
+    index = build_index(tmp_path, analyzer=analyzer, engine=engine)
+    answer = index.ask("does the ferry office run the timetable scripts?", top_k_passages=3)
+    texts = [" ".join(ranked.passage.text.split()) for ranked in answer.passages]
+    assert len(set(texts)) == len(texts) == 2
+    assert {ranked.passage.doc_id for ranked in answer.passages} & {"scripts.md"}
+
+
 def test_confidence_of_a_question_half_outside_the_corpus(index: PassageIndex) -> None:
     """By hand: one term in 1 of 4 passages, one unknown; the mean of the sqrt-IDF share and the unbiased BM25 share."""
     answer = index.ask("schooner zeppelin", min_confidence=0.0)
