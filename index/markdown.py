@@ -107,6 +107,9 @@ PARSER = _parser()
 # The same parser without the inline pass, for where blocks are (blocks, sections, quote units): parsing
 # the inline markup is most of the time, several times over on a page full of "a_b" or backticks.
 BLOCK_PARSER = _parser().disable("inline")
+# And without markdown-it's normalizing, for a text with no "\r" or NUL to normalize: its two regular
+# expressions held the GIL for 25 ms or more on a 1 MB page, stalling the bot's event loop.
+_NORMALIZED_BLOCK_PARSER = _parser().disable(["inline", "normalize"])
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
@@ -251,7 +254,8 @@ class ParsedBlocks:
 
 def parse_blocks(text: str) -> ParsedBlocks:
     env: dict[str, Any] = {}
-    return ParsedBlocks(BLOCK_PARSER.parse(text, env), env)
+    parser = BLOCK_PARSER if "\r" in text or "\0" in text else _NORMALIZED_BLOCK_PARSER
+    return ParsedBlocks(parser.parse(text, env), env)
 
 
 def markdown_blocks(text: str, *, mdx: bool = False, parsed: ParsedBlocks | None = None) -> list[Block]:

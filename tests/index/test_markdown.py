@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.markdown import markdown_blocks, parse_blocks, quote_units, searchable_text, searchable_texts
+from index.markdown import BLOCK_PARSER, markdown_blocks, parse_blocks, quote_units, searchable_text, searchable_texts
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.passages import Passage, split_markdown_passages
 from index.sections import markdown_sections
@@ -582,3 +582,14 @@ def test_searchable_texts_read_reference_links_as_links(splitter: SentenceSplitt
     assert "rota" not in " ".join(words)
     assert len(passages) > 2  # the long paragraph is cut between sentences: those pieces are parsed alone
     assert words[1:] == [searchable_text(passage.text) for passage in passages[1:]]
+
+
+def test_parse_blocks_normalizes_only_a_text_that_needs_it() -> None:
+    """A text without "\\r" or NUL parses as markdown-it would parse it; one with them is still normalized."""
+    text = "# Title\n\nA paragraph with `code`.\n\n- an item\n- another\n"
+    assert [(t.type, t.map, t.content) for t in parse_blocks(text).tokens] == [
+        (t.type, t.map, t.content) for t in BLOCK_PARSER.parse(text)
+    ]
+    odd = "# Title\r\n\r\nA NUL \0 here.\r\n"
+    paragraph = [t for t in parse_blocks(odd).tokens if t.type == "inline"][1]
+    assert paragraph.content == "A NUL \ufffd here."

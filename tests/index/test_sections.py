@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from index import markdown
@@ -116,13 +117,13 @@ def test_a_markdown_document_is_parsed_once_for_its_passages_and_sections(
     body = NESTED.split("---\n", 2)[2]  # front matter would be read by its own parse, for the title
     (tmp_path / "config.md").write_text(body + "\n[docs]: https://example.org/docs\n", encoding="utf-8")
     parses: list[int] = []
-    parse = markdown.BLOCK_PARSER.parse
+    parse = MarkdownIt.parse
 
-    def counted(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    def counted(parser: MarkdownIt, text: str, env: dict[str, Any] | None = None) -> list[Token]:
         parses.append(len(text))
-        return parse(text, env)
+        return parse(parser, text, env)
 
-    monkeypatch.setattr(markdown.BLOCK_PARSER, "parse", counted)
+    monkeypatch.setattr(MarkdownIt, "parse", counted)  # whichever parser: all of them, passages' too
     index = build_index(tmp_path, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
     assert parses == [len(body) + len("\n[docs]: https://example.org/docs\n")]
     assert index.documents["config.md"].sections.paths == markdown_sections(body).paths
@@ -138,15 +139,17 @@ def test_no_garbage_collection_while_a_markdown_document_is_parsed(
     """A full collection during the parse walked every token made so far, holding the GIL up to 100 ms."""
     (tmp_path / "config.md").write_text(NESTED, encoding="utf-8")
     collector_during_parse: list[bool] = []
-    parse = markdown.BLOCK_PARSER.parse
+    parse = MarkdownIt.parse
 
-    def watched(text: str, env: dict[str, Any] | None = None) -> list[Token]:
-        collector_during_parse.append(gc.isenabled())
-        return parse(text, env)
+    def watched(parser: MarkdownIt, text: str, env: dict[str, Any] | None = None) -> list[Token]:
+        if len(text) == len(NESTED):
+            collector_during_parse.append(gc.isenabled())
+        return parse(parser, text, env)
 
-    monkeypatch.setattr(markdown.BLOCK_PARSER, "parse", watched)
+    monkeypatch.setattr(MarkdownIt, "parse", watched)
     assert gc.isenabled()
     build_index(tmp_path, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
     assert collector_during_parse[-1] is False  # the build's parse; the front matter's own parse may come first
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0  # what the build froze is given back to the collector
+
