@@ -9,6 +9,7 @@ it: "Configuration › search › min_search_length".
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -88,6 +89,27 @@ class FrontMatter:
     """Offset of the first line after the front matter; 0 when there is none."""
 
 
+# A line that may close front matter: dashes (at least as many as open it, markdown-it checks) or YAML's "...".
+_FRONT_MATTER_CLOSE = re.compile(r"^(?:-{3,}|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def _front_matter_tokens(text: str) -> list[Token]:
+    """`BLOCK_PARSER`'s tokens of `text`, or of its lines up to the first that may close its front matter.
+
+    Reading a page's title parsed the whole page, a second time before the build's own parse. When the front
+    matter closes on that line, markdown-it, reading line by line, finds the same front matter in the whole text;
+    when it doesn't (a shorter closing line, say), the whole text is parsed.
+    """
+    opening_end = text.find("\n")
+    closing = _FRONT_MATTER_CLOSE.search(text, opening_end + 1) if opening_end >= 0 else None
+    if closing is not None:
+        closing_end = text.find("\n", closing.end())
+        tokens = BLOCK_PARSER.parse(text if closing_end < 0 else text[: closing_end + 1])
+        if tokens and tokens[0].type == "front_matter":
+            return tokens
+    return BLOCK_PARSER.parse(text)
+
+
 def read_front_matter(text: str, tokens: Sequence[Token] | None = None) -> FrontMatter:
     """The front matter at the start of `text` (after a byte-order mark), read as YAML.
 
@@ -97,7 +119,7 @@ def read_front_matter(text: str, tokens: Sequence[Token] | None = None) -> Front
     if not text.startswith("---", skipped):
         return FrontMatter(None, 0)  # no front matter: skip parsing the whole document
     if tokens is None or skipped:
-        tokens = BLOCK_PARSER.parse(text[skipped:])  # markdown-it finds no front matter behind a byte-order mark
+        tokens = _front_matter_tokens(text[skipped:])  # markdown-it finds no front matter behind a byte-order mark
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return FrontMatter(None, 0)
     lines = text[skipped:].split("\n")

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from index import markdown
 from index.passage_index import Analyzer, build_index
-from index.sections import markdown_sections
+from index.sections import FrontMatter, markdown_sections, read_front_matter
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 
@@ -153,3 +153,35 @@ def test_no_garbage_collection_while_a_markdown_document_is_parsed(
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0  # what the build froze is given back to the collector
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: Ferries\n---\n\n# Body\n\nText.\n",
+        "---\ntitle: Ferries\n...\n\nText.\n",  # YAML's document end closes it too
+        "-----\ntitle: Ferries\n---\nstill front matter\n-----\n\nText.\n",  # a shorter line doesn't close it
+        "---\ntitle: Ferries\n\nnever closed\n",
+        "---\ntitle: Ferries\n    ---\n---\n\nText.\n",  # an indented line doesn't close it
+        "---\n---\n\nText.\n",
+        "---\n",
+    ],
+)
+def test_front_matter_read_from_its_own_lines_is_what_the_whole_parse_finds(text: str) -> None:
+    """Only the lines up to the closing one are parsed for the title, and they give the same front matter."""
+    tokens = markdown.BLOCK_PARSER.parse(text)
+    assert read_front_matter(text) == read_front_matter(text, tokens)
+
+
+def test_reading_the_title_parses_only_the_front_matter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a long page, reading its title no longer parses the whole page before the build does."""
+    text = "---\ntitle: Ferries\n---\n\n" + "## Crossing\n\nThe boat leaves at noon.\n\n" * 2000
+    parses: list[int] = []
+    parse = MarkdownIt.parse
+
+    def counted(parser: MarkdownIt, source: str, env: dict[str, Any] | None = None) -> list[Token]:
+        parses.append(len(source))
+        return parse(parser, source, env)
+
+    monkeypatch.setattr(MarkdownIt, "parse", counted)
+    assert read_front_matter(text) == FrontMatter("Ferries", len("---\ntitle: Ferries\n---\n"))
+    assert parses == [len("---\ntitle: Ferries\n---\n")]
