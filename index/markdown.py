@@ -112,9 +112,10 @@ BLOCK_PARSER = _parser().disable("inline")
 _NORMALIZED_BLOCK_PARSER = _parser().disable(["inline", "normalize"])
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
-UnitKind = Literal["heading", "sentence", "item", "row", "code", "html"]
+UnitKind = Literal["heading", "sentence", "item", "row", "code", "html", "link"]
 QUOTABLE: frozenset[UnitKind] = frozenset({"sentence", "item", "row"})
-"""What a quote may be: a sentence, a list item or a table row. Headings and code count only in ranking."""
+"""What a quote may be: a sentence, a list item or a table row. Headings, code and list items that are only a link
+("See also", a table of contents) count only in ranking."""
 SentenceSpans = Callable[[str, int], list[tuple[int, int]]]
 """`SentenceSplitter.spans`: the sentence spans of a text, shifted by an offset."""
 
@@ -372,7 +373,12 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             items.append((line_start, whole))
             if whole:
                 start = _after_marker(text, line_start, end)
-                units.extend(_long_unit("item", text, start, end, sentence_spans, group))
+                paragraph = next((number for number, t in enumerate(inside) if own and t is own[0]), None)
+                if paragraph is not None and _is_only_a_link(inside[paragraph + 1].content):
+                    # "- [npm prune](/commands/npm-prune)" under "See also" points to an answer; it is none.
+                    units.append(Unit("link", start, end, group))
+                else:
+                    units.extend(_long_unit("item", text, start, end, sentence_spans, group))
             # An item of several paragraphs, or with code: each of its blocks makes its own units, as outside a list.
         elif token.type == "tr_open":
             # A table's header row names its columns, as a heading names a section: it is no quote.
@@ -404,6 +410,21 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.
             units.append(Unit("html", *lines.span(*token.map), group))
     return [unit for unit in units if unit.start < unit.end]
+
+
+def _is_only_a_link(markdown: str) -> bool:
+    """Whether inline `markdown` is one link and nothing else, white space aside."""
+    children = [
+        child
+        for child in (PARSER.parseInline(markdown)[0].children or [])
+        if not (child.type == "text" and not child.content.strip()) and child.type not in ("softbreak", "hardbreak")
+    ]
+    return (
+        len(children) >= 2
+        and children[0].type == "link_open"
+        and children[-1].type == "link_close"
+        and sum(child.type == "link_open" for child in children) == 1
+    )
 
 
 def _after_marker(text: str, start: int, end: int) -> int:

@@ -305,6 +305,24 @@ def test_a_synopsis_of_code_ranks_after_the_text_that_says_what_a_command_does(
     assert answer.passages[1].section == "ferry-prune › Synopsis"
 
 
+def test_a_list_item_that_is_only_a_link_is_searched_but_never_quoted(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A "See also" list points to answers and is none; an item with words besides its link is still a quote."""
+    text = (
+        "# ferry-prune\n\n## Description\n\nThis command removes the timetables of ferry routes that are closed.\n\n"
+        "## See also\n\n* [ferry prune](/commands/ferry-prune)\n* [ferry list](/commands/ferry-list)\n"
+        "* [ferry routes](/routes): every route, open or closed\n"
+    )
+    assert units_of(text, analyzer)[-3:] == [
+        ("link", "[ferry prune](/commands/ferry-prune)"),
+        ("link", "[ferry list](/commands/ferry-list)"),
+        ("item", "[ferry routes](/routes): every route, open or closed"),
+    ]
+    links_only = text.split("* [ferry routes]")[0]
+    answer = index_of(tmp_path, links_only, analyzer).ask("ferry prune")
+    assert answer.passages[0].section == "ferry-prune › Description"
+    assert answer.passages[0].quote.startswith("This command removes")
+
+
 def test_blocks_skip_front_matter_rules_and_comments() -> None:
     """Top-level blocks are the content: no front matter, thematic break or lone comment among them."""
     text = "---\ntitle: T\n---\n\n# A\n\n<!-- note -->\n\n---\n\nText.\n"
