@@ -172,7 +172,7 @@ class PassageIndex:
         if corrected:
             scores = scores + CORRECTION_WEIGHT * self.engine.scores(sorted(corrected))
         depth = max(top_k_passages, RERANK_DEPTH, 1)
-        candidates = self._distinct(top_k(scores, DUPLICATE_REACH * depth))[:depth]
+        candidates = self._distinct(top_k(scores, DUPLICATE_REACH * depth), depth)
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         wanted = answer_type(question)
@@ -187,15 +187,12 @@ class PassageIndex:
         term_counts = Counter(section_terms)
         for sentence in self._sentences(top):
             term_counts.update(sentence.terms)
+        # The same for every window: the question's names (a word tokenizer pass) and the BM25 share.
+        names = self._name_terms(question, corrections_made)
+        bm25 = min(bm25_of[top], average_length_bm25(weights_of_terms, term_counts, self.engine.k1))
+        credit = dict.fromkeys(corrected, CORRECTION_WEIGHT)
         certainty = max(
-            confidence(
-                {term: self.engine.idf(term) for term in terms},
-                window,
-                name_terms=self._name_terms(question, corrections_made),
-                bm25=min(bm25_of[top], average_length_bm25(weights_of_terms, term_counts, self.engine.k1)),
-                k1=self.engine.k1,
-                credit=dict.fromkeys(corrected, CORRECTION_WEIGHT),
-            )
+            confidence(weights_of_terms, window, name_terms=names, bm25=bm25, k1=self.engine.k1, credit=credit)
             for window in evidence_windows(self._sentences(top), section_terms)
         )
         corrections = tuple(
@@ -221,8 +218,8 @@ class PassageIndex:
             corrections=corrections,
         )
 
-    def _distinct(self, candidates: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The candidates without repeats: a passage whose text an earlier one already has, white space aside.
+    def _distinct(self, candidates: list[tuple[int, float]], count: int) -> list[tuple[int, float]]:
+        """The first `count` candidates that don't repeat an earlier one's text, white space aside.
 
         Documentation repeats itself: npm's docs hold the same `ignore-scripts`
         block on 19 pages, and the answer would show it three times over.
@@ -234,6 +231,8 @@ class PassageIndex:
             if text not in seen:
                 seen.add(text)
                 distinct.append((position, score))
+                if len(distinct) == count:
+                    break  # a passage's text is read from its store: no more than needed
         return distinct
 
     def _question_terms(self, question: str) -> tuple[list[str], list[_Corrected], list[tuple[str, ...]]]:
