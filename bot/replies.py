@@ -19,7 +19,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.index_service import ReindexReport
 from bot.wording import counted, moment
 from index.answers import Answer, RankedPassage
 from index.passage_index import DocumentInfo, PassageIndex
@@ -27,6 +26,8 @@ from index.passages import Passage
 from index.sections import PATH_SEPARATOR as SECTION_SEPARATOR
 
 if TYPE_CHECKING:
+    # Only named here: the index service brings the knowledge base, and SQLAlchemy with it, into `quotebot ask`.
+    from bot.index_service import ReindexReport
     from insights.answer_log import GapsReport
 
 # Discord's embed limits, in characters.

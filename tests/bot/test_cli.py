@@ -564,6 +564,24 @@ def test_ask_never_imports_discord(run_python, tmp_path: Path) -> None:
     assert "discord modules: []" in result.stdout
 
 
+def test_ask_never_imports_the_database(run_python, tmp_path: Path) -> None:
+    """SQLAlchemy takes a quarter of a second to import: `quotebot ask` on a corpus needs none of it."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from bot.cli import main
+        assert main(["ask", "--json", {BLINKEN!r}]) == 0
+        assert main(["ask", "--as-discord", {BLINKEN!r}]) == 0
+        database = ("sqlalchemy", "aiosqlite", "asyncpg", "knowledge.base", "knowledge.database")
+        loaded = sorted(name for name in sys.modules if name in database or name.split(".")[0] == "sqlalchemy")
+        print("database modules:", loaded)
+        """
+    )
+    result = run_python(code, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "database modules: []" in result.stdout
+
+
 # --- arguments as people type them -----------------------------------------------------------------
 
 
