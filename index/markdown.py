@@ -240,7 +240,7 @@ class ParsedBlocks:
 
     tokens: list[Token]
     env: dict[str, Any]
-    _inline_words: dict[int, str] = field(default_factory=dict)
+    _inline_words: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     def inline_words(self, position: int) -> str:
         """`inline_searchable_text` of the inline token at `position`, with the document's link references.
@@ -373,8 +373,9 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
             items.append((line_start, whole))
             if whole:
                 start = _after_marker(text, line_start, end)
-                paragraph = next((number for number, t in enumerate(inside) if own and t is own[0]), None)
-                if paragraph is not None and _is_only_a_link(inside[paragraph + 1].content):
+                # The item's own paragraph's inline token: a nested list's paragraphs lie deeper.
+                words = next((t for t in inside if t.type == "inline" and t.level == token.level + 2), None)
+                if words is not None and _is_only_a_link(words.content):
                     # "- [npm prune](/commands/npm-prune)" under "See also" points to an answer; it is none.
                     units.append(Unit("link", start, end, group))
                 else:
