@@ -41,7 +41,7 @@ from index.markdown import (
     searchable_texts,
     unit_searchable_text,
 )
-from index.passages import Passage, document_passages, paragraph_spans, split_markdown_passages
+from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
 from index.sections import NO_SECTIONS, Sections, is_mdx, markdown_sections
@@ -490,7 +490,7 @@ def _build_index(
             cut, sections, words = _split_markdown(document, analyzer.splitter)
             searchable.extend(words)
         else:
-            cut = document_passages(document.doc_id, document.text, analyzer.splitter, markdown=False)
+            cut = split_passages(document.doc_id, document.text, analyzer.splitter)
             sections = NO_SECTIONS
             searchable.extend(passage.text for passage in cut)
         documents.append(_info(document, len(texts), len(cut), sections))

@@ -264,18 +264,19 @@ def split_markdown_passages(
 ) -> list[Passage]:
     """The passages of a Markdown document, in order: each lies in one section, and its heading opens it.
 
-    `blocks` are `markdown_blocks(text)`, when the caller has them. A section that fits in `max_chars` is one
-    passage. A longer one is cut
+    A section that fits in `max_chars` is one passage. A longer one is cut
     between blocks into passages of about equal size; a block longer than
     `max_chars` on its own is cut between its pieces: a paragraph between
     sentences, a list between items, a table between rows, code between
     lines. A heading with no text under it before a deeper heading opens
     that subsection's passage. Front matter, lone HTML comments,
     paragraphs made only of page furniture and, in MDX, `import` and
-    `export` statements are in no passage.
+    `export` statements are in no passage. `blocks` are `markdown_blocks(text)`, when the caller has them.
     """
+    if blocks is None:
+        blocks = markdown_blocks(text, mdx=is_mdx(doc_id))
     spans: list[tuple[int, int]] = []
-    for section in _markdown_sections(text, markdown_blocks(text, mdx=is_mdx(doc_id)) if blocks is None else blocks):
+    for section in _markdown_sections(text, blocks):
         pieces: list[tuple[int, int]] = []
         for block in section:
             if block.end - block.start <= max_chars:
