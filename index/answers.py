@@ -113,6 +113,8 @@ class SentenceTerms:
     """Sentences of one paragraph share a group: a quote runs on to the next sentence only within it."""
     answer_types: frozenset[str] = frozenset()
     """The kinds of answer the sentence holds (see `index.answer_types`)."""
+    kind: str = "sentence"
+    """What the unit is: a "sentence" of a paragraph, a list "item", a table "row", a "heading"..."""
 
     @classmethod
     def of(
@@ -124,8 +126,9 @@ class SentenceTerms:
         quotable: bool = True,
         group: int = 0,
         answer_types: frozenset[str] = frozenset(),
+        kind: str = "sentence",
     ) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types)
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types, kind)
 
     def evidence_factor(self, wanted: str | None) -> float:
         """How much more the sentence's evidence counts when it holds the kind of answer wanted."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import re
 import threading
 import time
@@ -30,6 +31,14 @@ from index.answers import (
     evidence_windows,
     rerank,
 )
+from index.definitions import (
+    KIND_WORDS,
+    definition_subject,
+    is_aside,
+    is_lead_heading,
+    name_terms,
+    names_subject,
+)
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
 from index.markdown import (
@@ -44,7 +53,7 @@ from index.markdown import (
 from index.passages import Passage, paragraph_spans, split_markdown_passages, split_passages
 from index.progress import SPLITTING, TOKENIZING, BuildProgress, no_progress
 from index.ranking import Engine, EngineChoice, RankBM25Engine, choose_engine, top_k
-from index.sections import NO_SECTIONS, Sections, is_mdx, markdown_sections
+from index.sections import NO_SECTIONS, PATH_SEPARATOR, Sections, is_mdx, markdown_sections
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 from index.typos import TypoCorrector
@@ -136,6 +145,8 @@ class PassageIndex:
         self._document_of = [document for document in documents for _ in range(document.passage_count)]
         self._sentence_cache: OrderedDict[int, list[SentenceTerms]] = OrderedDict()
         self._typos = TypoCorrector(engine.terms, engine.document_frequency)
+        self._pages_by_name: dict[frozenset[str], list[tuple[DocumentInfo, str]]] | None = None
+        self._pages_lock = threading.Lock()
 
     @property
     def vocabulary_size(self) -> int:
@@ -176,9 +187,20 @@ class PassageIndex:
         if not candidates:
             return Answer(question, found=False, verdict="not-covered", confidence=0.0, passages=())
         wanted = answer_type(question)
-        best = rerank(candidates, terms, weights, self._sentences, wanted, words)[: max(top_k_passages, 1)]
+        reranked = rerank(candidates, terms, weights, self._sentences, wanted, words)
+        best = reranked[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        ranked = [self._ranked(position, score, bm25_of[position], weights, wanted, words) for position, score in best]
+        subject = definition_subject(question)
+        introduction = self._introduction_of(subject, [position for position, _ in reranked]) if subject else None
+        if introduction is not None:
+            # What the documents say X is comes first, quoted by its first sentence.
+            bm25_of.setdefault(introduction, float(scores[introduction]))
+            score = dict(reranked).get(introduction, bm25_of[introduction])
+            best = [(introduction, score), *(item for item in best if item[0] != introduction)][: len(best)]
+        ranked = [
+            self._ranked(position, score, bm25_of[position], weights, wanted, words, lead=position == introduction)
+            for position, score in best
+        ]
         top = best[0][0]
         section_terms = (
             frozenset(self.analyzer.tokenizer.tokenize(ranked[0].section)) if ranked[0].section else frozenset()
@@ -260,6 +282,88 @@ class PassageIndex:
         words = [tuple(replaced.get(term, term) for term in word_terms) for _, word_terms in question_words]
         return list(dict.fromkeys(terms)), corrections, [word for word in words if len(word) > 1]
 
+    def _introduction_of(self, subject: str, ranked: Sequence[int]) -> int | None:
+        """The passage that introduces a definition question's `subject`, on the page of one of the `ranked`
+        candidates: under the heading that names it, the shallowest, then the best ranked (see `index.definitions`).
+        """
+        tokenize = self.analyzer.tokenizer.tokenize
+        subject_terms = name_terms(subject, tokenize)
+        if not subject_terms:
+            return None
+        kinds = name_terms(" ".join(sorted(KIND_WORDS)), tokenize)
+        named: tuple[int, int, DocumentInfo, tuple[str, ...]] | None = None  # (depth, rank, document, path)
+        for rank, position in enumerate(ranked):
+            document = self._document_of[position]
+            path = self._heading_path(document, position)
+            for depth, heading in enumerate(path[: named[0] + 1] if named else path):
+                if names_subject(heading, subject_terms, kinds, tokenize):
+                    if named is None or depth < named[0]:
+                        named = (depth, rank, document, path[: depth + 1])
+                    break
+        if named is None or named[0] > 0:
+            # A page named for the subject, though none of its passages ranked ("what are workspaces?").
+            for subset in _with_subsets_removed(subject_terms, subject_terms & kinds):
+                pages = self._pages_named().get(subset) if subset else None
+                if pages:
+                    document, heading = pages[0]
+                    named = (0, len(ranked), document, (heading,))
+                    break
+        return None if named is None else self._introduction(named[2], named[3])
+
+    def _pages_named(self) -> dict[frozenset[str], list[tuple[DocumentInfo, str]]]:
+        """The documents by the name terms of their outermost headings, in corpus order; read once."""
+        with self._pages_lock:
+            if self._pages_by_name is None:
+                tokenize = self.analyzer.tokenizer.tokenize
+                pages: dict[frozenset[str], list[tuple[DocumentInfo, str]]] = {}
+                for document in self.documents.values():
+                    outermost = dict.fromkeys(path.split(PATH_SEPARATOR)[0] for path in document.sections.paths)
+                    for heading in outermost:
+                        terms = name_terms(heading, tokenize)
+                        if terms:
+                            pages.setdefault(terms, []).append((document, heading))
+                self._pages_by_name = pages
+            return self._pages_by_name
+
+    def _introduction(self, document: DocumentInfo, heading_path: tuple[str, ...]) -> int | None:
+        """The first passage of the section at `heading_path` with a sentence: of its own text, else of its
+        introduction ("Description", "Overview"), else of any subsection. None if it has no sentence."""
+        lead = anywhere = None
+        inside = False
+        for position in range(document.first_passage, document.first_passage + document.passage_count):
+            path = self._heading_path(document, position)
+            if path[: len(heading_path)] != heading_path:
+                if inside:
+                    break  # a section's passages are consecutive: it is over
+                continue
+            inside = True
+            if self._first_sentence(self.passages[position].text, self._sentences(position)) is None:
+                continue
+            if path == heading_path:
+                return position  # a section's own text comes before its subsections
+            if lead is None and len(path) == len(heading_path) + 1 and is_lead_heading(path[-1]):
+                lead = position
+            if anywhere is None:
+                anywhere = position
+        return lead if lead is not None else anywhere
+
+    @staticmethod
+    def _first_sentence(text: str, units: Sequence[SentenceTerms]) -> SentenceTerms | None:
+        """The first sentence of a passage's paragraphs with words in it that is no aside ("Note: ..."), if any."""
+        return next(
+            (
+                unit
+                for unit in units
+                if unit.kind == "sentence" and unit.terms and not is_aside(text[unit.start : unit.end])
+            ),
+            None,
+        )
+
+    def _heading_path(self, document: DocumentInfo, position: int) -> tuple[str, ...]:
+        """The headings above the passage at `position`, outermost first; () outside any section."""
+        section = document.section_of(self.passages[position])
+        return tuple(section.split(PATH_SEPARATOR)) if section else ()
+
     def _name_terms(self, question: str, corrections: list[_Corrected]) -> frozenset[str]:
         """The question's name terms (see `Tokenizer.name_terms`), a misspelt name as corrected."""
         replaced = {item.term: item.replacement for item in corrections}
@@ -281,10 +385,18 @@ class PassageIndex:
         weights: dict[str, float],
         wanted: str | None = None,
         words: Sequence[tuple[str, ...]] = (),
+        *,
+        lead: bool = False,
     ) -> RankedPassage:
+        """The passage at `position`, quoted by its best sentence, or by its first when it is a `lead`."""
         passage = self.passages[position]
         document = self._document_of[position]
-        quote_start, quote_end = best_quote(weights, self._sentences(position), wanted, words)
+        sentences = self._sentences(position)
+        first = self._first_sentence(passage.text, sentences) if lead else None
+        if first is not None:
+            quote_start, quote_end = first.start, first.end
+        else:
+            quote_start, quote_end = best_quote(weights, sentences, wanted, words)
         return RankedPassage(
             passage=passage,
             title=document.title,
@@ -324,6 +436,7 @@ class PassageIndex:
                 quotable=unit.kind in QUOTABLE,
                 group=unit.group,
                 answer_types=answer_types_in(text[unit.start : unit.end]),
+                kind=unit.kind,
             )
             for unit, unit_terms in zip(units, terms, strict=True)
         ]
@@ -331,6 +444,13 @@ class PassageIndex:
         if len(cache) > _SENTENCE_CACHE_SIZE:
             cache.popitem(last=False)
         return sentences
+
+
+def _with_subsets_removed(terms: frozenset[str], removable: frozenset[str]) -> Iterator[frozenset[str]]:
+    """`terms`, then `terms` without each subset of `removable`, fewest removed first."""
+    for count in range(len(removable) + 1):
+        for removed in itertools.combinations(sorted(removable), count):
+            yield terms - frozenset(removed)
 
 
 def build_index(

@@ -1,0 +1,159 @@
+"""Definition questions: "what does X do?" is answered by the first sentence under the heading that names X."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.definitions import definition_subject, is_aside, is_lead_heading, name_terms, names_subject
+from index.passage_index import Analyzer, PassageIndex, build_index
+from index.sentences import SentenceSplitter
+from index.tokens import Tokenizer
+
+TOKENIZER = Tokenizer("builtin")
+KINDS = name_terms("option field flag command", TOKENIZER.tokenize)
+
+SAIL_PAGE = """---
+title: ferry-sail
+---
+
+### Synopsis
+
+```bash
+ferry sail <route>
+```
+
+Run it from the wheelhouse of a moored boat.
+
+### Description
+
+This command casts off the ferry and steers it along a route.
+Each crossing is logged in the harbour book.
+
+If the `--json` flag is used, the crossings that `ferry sail` made are printed as JSON.
+
+### Configuration
+
+Each option may also be set in the ferry's config file.
+
+#### `harbour`
+
+NEW: **New in version 2.**
+
+The quay the boat leaves from, named as the port authority names it.
+With `ferry sail`, the harbour may also be given on the command line.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("what does npm prune do?", "npm prune"),
+        ("what is npm ci?", "npm ci"),
+        ("What's the `bin` field?", "the `bin` field"),
+        ("whats npx", "npx"),
+        ("what is package-lock.json for?", "package-lock.json"),
+        ("What does edit_uri_template mean?", "edit_uri_template"),
+        ("define scope", "scope"),
+    ],
+)
+def test_a_definition_question_names_its_subject(question: str, subject: str) -> None:
+    assert definition_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does gh-deploy actually do under the hood?",  # a question about X, not what X is
+        "how do I prune extraneous packages?",
+        "what?",
+        "whatever is this plugin for?",
+        "who is the harbour master?",
+    ],
+)
+def test_other_questions_have_no_subject(question: str) -> None:
+    assert definition_subject(question) is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "subject", "named"),
+    [
+        ("npm-prune", "npm prune", True),
+        ("`bin`", "the bin field", True),  # a kind word the heading lacks
+        ("package-lock.json", "package-lock.json", True),
+        ("Workspaces", "workspaces", True),
+        ("package-lock", "package-lock.json", False),  # "json" is no kind word
+        ("Config Settings", "config", False),  # the heading says more than the subject
+        ("Description", "npm prune", False),
+    ],
+)
+def test_a_heading_names_a_subject_with_its_own_words(heading: str, subject: str, named: bool) -> None:
+    subject_terms = name_terms(subject, TOKENIZER.tokenize)
+    assert names_subject(heading, subject_terms, KINDS, TOKENIZER.tokenize) is named
+
+
+@pytest.mark.parametrize(
+    ("sentence", "aside"),
+    [
+        ("Note: This command is unaware of workspaces.", True),
+        ("NEW: **New in version 1.4.", True),
+        ("**Warning**: the cache is shared.", True),
+        ("This command removes extraneous packages.", False),
+        ("The default port: 8000.", False),
+    ],
+)
+def test_an_aside_opens_with_a_one_word_label(sentence: str, aside: bool) -> None:
+    assert is_aside(sentence) is aside
+
+
+def test_lead_headings_are_a_pages_introduction() -> None:
+    assert is_lead_heading("Description") and is_lead_heading(" overview ")
+    assert not is_lead_heading("Configuration")
+
+
+def _index(folder: Path) -> PassageIndex:
+    return build_index(folder, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
+
+
+def test_what_a_command_does_is_the_first_sentence_of_its_description(tmp_path: Path) -> None:
+    """Not the Synopsis's sentence, nor the flag's, which repeats the command's name."""
+    (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
+    answer = _index(tmp_path).ask("what does ferry sail do?")
+    top = answer.passages[0]
+    assert top.section == "ferry-sail › Description"
+    assert top.quote == "This command casts off the ferry and steers it along a route."
+
+
+def test_an_option_is_defined_by_its_first_sentence_that_is_no_aside(tmp_path: Path) -> None:
+    (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
+    answer = _index(tmp_path).ask("what is the harbour option?")
+    top = answer.passages[0]
+    assert top.section == "ferry-sail › Configuration › harbour"
+    assert top.quote == "The quay the boat leaves from, named as the port authority names it."
+
+
+def test_a_page_named_for_the_subject_answers_though_others_rank_higher(tmp_path: Path) -> None:
+    """Forty pages that say "timetables" more often don't hide the page about timetables."""
+    for number in range(40):
+        (tmp_path / f"route{number}.md").write_text(
+            f"# Route {number}\n\nTimetables, timetables: route {number} keeps two timetables.\n", encoding="utf-8"
+        )
+    (tmp_path / "timetables.md").write_text(
+        "# Timetables\n\nA list of the hours each boat leaves the quay, printed every spring.\n\n"
+        "## Printing\n\nThe office prints them on yellow paper.\n",
+        encoding="utf-8",
+    )
+    index = _index(tmp_path)
+    assert index.ask("which timetables are there?").passages[0].passage.doc_id != "timetables.md"
+    answer = index.ask("what are timetables?")
+    assert answer.passages[0].passage.doc_id == "timetables.md"
+    assert answer.passages[0].quote == "A list of the hours each boat leaves the quay, printed every spring."
+
+
+def test_a_subject_no_heading_names_is_quoted_as_any_question(tmp_path: Path) -> None:
+    (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
+    index = _index(tmp_path)
+    # "harbour book" is named by no heading: the sentence holding it is the quote, as for any other question.
+    answer = index.ask("what is the harbour book?")
+    assert answer.passages[0].quote == "Each crossing is logged in the harbour book."
