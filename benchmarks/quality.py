@@ -45,8 +45,14 @@ The same run reports naive rank-bm25 as a peer: BM25Okapi over the gold
 paragraphs with `lower().split()` tokens, as rank-bm25's README shows; its
 passage@1 is the share of questions whose top paragraph is the gold one.
 
+Your own documentation: `--docs FOLDER --questions FILE` measures that folder
+instead, as the mkdocs set is measured. The question file has mkdocs-questions.json's
+shape: `{"answerable": [{"q": ..., "answer": ...}, ...], "unanswerable": [...]}`.
+benchmarks/questions/npm-docs.json is one, for the documentation npm installs with
+itself (see benchmarks/questions/README.md).
+
     python benchmarks/quality.py [--corpus squad|article|mkdocs|mkdocs-web|all] [--squad SQUAD_JSON]
-                                 [--min-confidence X] [--json]
+                                 [--docs FOLDER --questions FILE] [--min-confidence X] [--json]
 """
 
 from __future__ import annotations
@@ -432,19 +438,40 @@ def write_plain_text(site: Path, target: Path) -> None:
         destination.write_text(PARAGRAPH_SEPARATOR.join(lines) + "\n", encoding="utf-8")
 
 
-def evaluate_question_set(name: str, min_confidence: float | None) -> list[SetScores]:
-    """quotebot and its peers on one question-set corpus.
+def read_question_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The answerable questions (with their folded answers) and the unanswerable ones of a question file.
+
+    Raises `RuntimeError` when the file can't be read or hasn't mkdocs-questions.json's shape.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        answerable = [(str(item["q"]), fold(str(item["answer"]))) for item in data["answerable"]]
+        unanswerable = [str(question) for question in data["unanswerable"]]
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuntimeError(f"can't read the question file {path}: {error}") from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise RuntimeError(
+            f'{path} is not a question file: it needs "answerable" ([{{"q": ..., "answer": ...}}]) '
+            f'and "unanswerable" ([questions]) ({type(error).__name__}: {error})'
+        ) from None
+    if not answerable:
+        raise RuntimeError(f"{path} has no answerable questions")
+    return answerable, unanswerable
+
+
+def evaluate_question_set(
+    name: str, min_confidence: float | None, sources: tuple[Path, Path] | None = None
+) -> list[SetScores]:
+    """quotebot and its peers on one question-set corpus: a named one, or the (folder, question file) `sources`.
 
     For a web set, the Markdown folder is first built into a web site (see `web_site.build_site`): quotebot reads
     the pages, and again their plain text; the peers read the plain text.
     """
-    corpus, question_file = QUESTION_SETS[name]
-    data = json.loads(question_file.read_text(encoding="utf-8"))
-    answerable = [(item["q"], fold(item["answer"])) for item in data["answerable"]]
-    unanswerable = list(data["unanswerable"])
+    corpus, question_file = sources or QUESTION_SETS[name]
+    answerable, unanswerable = read_question_file(question_file)
     with tempfile.TemporaryDirectory(prefix="quotebot-quality-") as workdir:
         work = Path(workdir)
-        if name in WEB_SETS:
+        if sources is None and name in WEB_SETS:
             site, plain = work / "site", work / "plain"
             build_site(corpus, site)
             write_plain_text(site, plain)
@@ -554,10 +581,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help=f"confidence threshold passed to quotebot (default: quotebot's own, {DEFAULT_MIN_CONFIDENCE})",
     )
+    parser.add_argument("--docs", type=Path, help="measure this documentation folder instead (with --questions)")
+    parser.add_argument("--questions", type=Path, help="the question file for --docs, shaped as mkdocs-questions.json")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     arguments = parser.parse_args(argv)
-    names = ["squad", *QUESTION_SETS] if arguments.corpus == "all" else [arguments.corpus]
-    if "squad" in names and not arguments.squad.is_file():
+    own: tuple[Path, Path] | None = None
+    if (arguments.docs is None) != (arguments.questions is None):
+        parser.error("--docs and --questions go together")
+    if arguments.docs is not None:
+        if not arguments.docs.is_dir():
+            parser.error(f"--docs: no folder at {arguments.docs}")
+        if not arguments.questions.is_file():
+            parser.error(f"--questions: no file at {arguments.questions}")
+        own = (arguments.docs, arguments.questions)
+        names = [arguments.questions.stem]
+    else:
+        names = ["squad", *QUESTION_SETS] if arguments.corpus == "all" else [arguments.corpus]
+    if own is None and "squad" in names and not arguments.squad.is_file():
         print(f"quality: error: no SQuAD file at {arguments.squad}", file=sys.stderr)
         return 2
     threshold = DEFAULT_MIN_CONFIDENCE if arguments.min_confidence is None else arguments.min_confidence
@@ -567,7 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     met = True
     try:
         for name in names:
-            if name == "squad":
+            if own is None and name == "squad":
                 rows, total = run(arguments.squad, arguments.min_confidence)
                 met = all(ok for _, _, ok in targets(total))
                 report["squad"] = {
@@ -579,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 }
                 sections.append(markdown(rows, total, threshold, analyzer))
             else:
-                set_rows = evaluate_question_set(name, arguments.min_confidence)
+                set_rows = evaluate_question_set(name, arguments.min_confidence, own)
                 report[name] = [{**asdict(row), "rates": row.rates()} for row in set_rows]
                 sections.append(question_set_markdown(name, set_rows))
     except RuntimeError as error:
