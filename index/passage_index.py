@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import re
@@ -329,8 +330,14 @@ class PassageIndex:
         """The first passage of the section at `heading_path` with a sentence: of its own text, else of its
         introduction ("Description", "Overview"), else of any subsection. None if it has no sentence."""
         lead = anywhere = None
+        positions = range(document.first_passage, document.first_passage + document.passage_count)
+        paths = document.sections.paths
+        joined = PATH_SEPARATOR.join(heading_path)
+        opening = document.sections.starts[paths.index(joined)] if joined in paths else 0
+        # The first passage ending past the section's heading: a page may have thousands before it.
+        first = bisect.bisect_right(positions, opening, key=lambda position: self.passages[position].end)
         inside = False
-        for position in range(document.first_passage, document.first_passage + document.passage_count):
+        for position in positions[first:]:
             path = self._heading_path(document, position)
             if path[: len(heading_path)] != heading_path:
                 if inside:

@@ -157,3 +157,15 @@ def test_a_subject_no_heading_names_is_quoted_as_any_question(tmp_path: Path) ->
     # "harbour book" is named by no heading: the sentence holding it is the quote, as for any other question.
     answer = index.ask("what is the harbour book?")
     assert answer.passages[0].quote == "Each crossing is logged in the harbour book."
+
+
+def test_a_section_deep_in_a_long_page_is_found(tmp_path: Path) -> None:
+    sections = "".join(
+        f"## Dial {number}\n\nIt sets how fast engine number {number} runs.\n\n"
+        f"Turn dial {number} slowly: dial {number} is stiff.\n\n"
+        for number in range(1, 301)
+    )
+    (tmp_path / "dials.md").write_text(f"# Dials\n\nThe wheelhouse has three hundred dials.\n\n{sections}", "utf-8")
+    answer = _index(tmp_path).ask("what does dial 257 do?")
+    assert answer.passages[0].section == "Dials › Dial 257"
+    assert answer.passages[0].quote == "It sets how fast engine number 257 runs."
