@@ -1,4 +1,5 @@
-"""Definition questions: "what is X?" and "what does X do?" are answered where the documents introduce X.
+"""Definition questions ("what is X?", "what does X do?", "how does X work?") are answered where the documents
+introduce X.
 
 Documentation says what a thing is once, at the top of the page or section
 that X names: npm's `npm-prune` page opens its Description with "This command
@@ -22,8 +23,15 @@ _DEFINITION = re.compile(
         \s*[?.!]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "How does X work?" and "tell me about X" ask for the same introduction.
+_OVERVIEW = re.compile(
+    r"""^\s*(?:how\s+(?:does|do)\s+(?P<subject>.+?)\s+work|tell\s+me\s+about\s+(?P<about>.+?))\s*[?.!]*\s*$""",
+    re.IGNORECASE,
+)
 # More words than this is a question about X, not what X is ("what does gh-deploy do under the hood?").
 MAX_SUBJECT_WORDS = 4
+# "What do I need?", "how does it work?": about the asker or something said before, not a thing to define.
+_NO_SUBJECT = frozenset({"i", "we", "you", "my", "our", "your", "it", "this", "that", "they", "these", "those"})
 # Punctuation that joins a name's parts: "npm-ci", "package-lock.json", "edit_uri", "`fund`".
 _NAME_JOINERS = re.compile(r"[-_./`'\"]+")
 
@@ -42,12 +50,37 @@ Tokenize = Callable[[str], Sequence[str]]
 
 
 def definition_subject(question: str) -> str | None:
-    """What a definition question asks about ("npm prune" for "what does npm prune do?"), else None."""
+    """What a definition question asks about ("npm prune" for "what does npm prune do?" or "how does npm prune
+    work?"), else None."""
     match = _DEFINITION.match(question)
-    if match is None:
+    if match is not None:
+        return _checked_subject(match.group("subject"))
+    return overview_subject(question)
+
+
+def overview_subject(question: str) -> str | None:
+    """What "how does X work?" or "tell me about X" asks about, else None."""
+    match = _OVERVIEW.match(question)
+    return None if match is None else _checked_subject(match.group("subject") or match.group("about"))
+
+
+def searched_text(question: str) -> str:
+    """The words of `question` to search for: an overview question's subject alone, else all of it.
+
+    "Work" and "tell" are the form of "how does npm ci work?" and "tell me about npm audit", not what they are
+    about, and a page that never says them must not look less sure. "Mean" and "stand for" stay: a text often
+    says "meaning" or "stands for" next to the answer.
+    """
+    return overview_subject(question) or question
+
+
+def _checked_subject(subject: str) -> str | None:
+    """A subject of at most `MAX_SUBJECT_WORDS` words that isn't the asker or something said before."""
+    subject = subject.strip()
+    words = subject.split()
+    if not 0 < len(words) <= MAX_SUBJECT_WORDS or words[0].casefold() in _NO_SUBJECT:
         return None
-    subject = match.group("subject").strip()
-    return subject if 0 < len(subject.split()) <= MAX_SUBJECT_WORDS else None
+    return subject
 
 
 def name_terms(name: str, tokenize: Tokenize) -> frozenset[str]:
@@ -62,11 +95,13 @@ def names_subject(heading: str, subject: frozenset[str], kinds: frozenset[str], 
 
 
 # "NEW: New in version 1.4.", "Note: This command is unaware of workspaces.": an aside, not what X is.
-_ASIDE = re.compile(r"^[\W_]*[^\W\d_]+[\W_]*:")
+# "See [npm cache](...).": a pointer elsewhere, not what X is either.
+_ASIDE = re.compile(r"^[\W_]*(?:[^\W\d_]+[\W_]*:|see\b)", re.IGNORECASE)
 
 
 def is_aside(sentence: str) -> bool:
-    """Whether a sentence is an aside that opens with a one-word label ("Note:", "**NEW**:")."""
+    """Whether a sentence is an aside that opens with a one-word label ("Note:", "**NEW**:") or points elsewhere
+    ("See `npm cache`.")."""
     return _ASIDE.match(sentence) is not None
 
 

@@ -39,6 +39,7 @@ from index.definitions import (
     is_lead_heading,
     name_terms,
     names_subject,
+    searched_text,
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
@@ -175,7 +176,8 @@ class PassageIndex:
         Raises `QuestionError` for an empty or absurdly long question.
         """
         question = checked_question(question)
-        terms, corrections_made, words = self._question_terms(question)
+        subject = definition_subject(question)
+        terms, corrections_made, words = self._question_terms(searched_text(question))
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
         corrected = {item.replacement for item in corrections_made}
@@ -191,7 +193,6 @@ class PassageIndex:
         reranked = rerank(candidates, terms, weights, self._sentences, wanted, words)
         best = reranked[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        subject = definition_subject(question)
         introduction = self._introduction_of(subject, [position for position, _ in reranked]) if subject else None
         if introduction is not None:
             # What the documents say X is comes first, quoted by its first sentence.

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from index.definitions import definition_subject, is_aside, is_lead_heading, name_terms, names_subject
+from index.definitions import (
+    definition_subject,
+    is_aside,
+    is_lead_heading,
+    name_terms,
+    names_subject,
+    searched_text,
+)
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
@@ -56,6 +63,9 @@ With `ferry sail`, the harbour may also be given on the command line.
         ("what is package-lock.json for?", "package-lock.json"),
         ("What does edit_uri_template mean?", "edit_uri_template"),
         ("define scope", "scope"),
+        ("how does npm ci work?", "npm ci"),
+        ("How do workspaces work", "workspaces"),
+        ("tell me about npm audit", "npm audit"),
     ],
 )
 def test_a_definition_question_names_its_subject(question: str, subject: str) -> None:
@@ -70,10 +80,28 @@ def test_a_definition_question_names_its_subject(question: str, subject: str) ->
         "what?",
         "whatever is this plugin for?",
         "who is the harbour master?",
+        "what do I need?",  # about the asker
+        "how does it work?",  # about something said before
+        "how do I make it work?",
     ],
 )
 def test_other_questions_have_no_subject(question: str) -> None:
     assert definition_subject(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("how does npm ci work?", "npm ci"),
+        ("Tell me about npm audit.", "npm audit"),
+        # "meaning" and "stands for" are often next to the answer: these keep their words.
+        ("What does Yeke Mongghul Ulus mean?", "What does Yeke Mongghul Ulus mean?"),
+        ("what does vBNS stand for", "what does vBNS stand for"),
+        ("how do I make it work?", "how do I make it work?"),
+    ],
+)
+def test_an_overview_question_searches_for_its_subject_alone(question: str, searched: str) -> None:
+    assert searched_text(question) == searched
 
 
 @pytest.mark.parametrize(
@@ -99,7 +127,9 @@ def test_a_heading_names_a_subject_with_its_own_words(heading: str, subject: str
         ("Note: This command is unaware of workspaces.", True),
         ("NEW: **New in version 1.4.", True),
         ("**Warning**: the cache is shared.", True),
+        ("See [`npm cache`](/commands/npm-cache).", True),
         ("This command removes extraneous packages.", False),
+        ("Seed packages are installed first.", False),
         ("The default port: 8000.", False),
     ],
 )
@@ -116,10 +146,13 @@ def _index(folder: Path) -> PassageIndex:
     return build_index(folder, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
 
 
-def test_what_a_command_does_is_the_first_sentence_of_its_description(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "question", ["what does ferry sail do?", "how does ferry sail work?", "tell me about ferry sail"]
+)
+def test_what_a_command_does_is_the_first_sentence_of_its_description(tmp_path: Path, question: str) -> None:
     """Not the Synopsis's sentence, nor the flag's, which repeats the command's name."""
     (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
-    answer = _index(tmp_path).ask("what does ferry sail do?")
+    answer = _index(tmp_path).ask(question)
     top = answer.passages[0]
     assert top.section == "ferry-sail › Description"
     assert top.quote == "This command casts off the ferry and steers it along a route."
