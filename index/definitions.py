@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from index.markdown import QUOTABLE
 
 _DEFINITION = re.compile(
     r"""^\s*(?:what(?:'s|’s|s|\s+is|\s+are|\s+does|\s+do)|define|explain)\b
@@ -47,6 +51,51 @@ LEAD_HEADINGS = frozenset({"description", "overview", "introduction", "about", "
 """Sections that introduce their page, read when the page's heading has no sentence of its own."""
 
 Tokenize = Callable[[str], Sequence[str]]
+
+
+# "what's the default for strict?", "site_dir's default value?", "is ignore-scripts on by default?",
+# "what does fund default to?": the value a setting takes, stated in the section the setting names.
+_DEFAULT_QUESTIONS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?default(?:\s+value)?\s+(?:for|of)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+        r"^\s*(?:is|are)\s+(?P<subject>.+?)\s+(?:on|off|enabled|disabled|set|true|false)\s+by\s+default\s*[?.!]*\s*$",
+        r"^\s*what\s+does\s+(?P<subject>.+?)\s+default\s+to\s*[?.!]*\s*$",
+        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?(?P<subject>.+?)(?:'s|’s)?\s+default(?:\s+value)?\s*[?.!]*\s*$",
+    )
+)
+# A unit that states a default: "**default**: `'site'`", "Default: true", "Defaults to", "on by default".
+_DEFAULT_STATEMENT = re.compile(
+    r"^[\W_]*defaults?[\W_]*:|\bdefaults?\s+(?:is|to|value)\b|\bby\s+default\b", re.IGNORECASE
+)
+
+Wanted = Literal["definition", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuestion:
+    """A question about a thing a heading may name, and what of its section answers it."""
+
+    subject: str
+    wants: Wanted
+
+    def answered_by(self, text: str, kind: str) -> bool:
+        """Whether a unit of the section (its `text` and kind) answers: the first that does is the quote."""
+        if self.wants == "default":
+            return kind in QUOTABLE and _DEFAULT_STATEMENT.search(text) is not None
+        return kind == "sentence" and not is_aside(text)
+
+
+def named_question(question: str) -> NamedQuestion | None:
+    """What `question` asks of a thing the documents may name: its default value, or what it is."""
+    # Default first: "what's the default for strict?" is also "what's" + "the default for strict".
+    for pattern in _DEFAULT_QUESTIONS:
+        match = pattern.match(question)
+        if match is not None:
+            subject = _checked_subject(match.group("subject"))
+            return None if subject is None else NamedQuestion(subject, "default")
+    subject = definition_subject(question)
+    return None if subject is None else NamedQuestion(subject, "definition")
 
 
 def definition_subject(question: str) -> str | None:

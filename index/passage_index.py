@@ -34,10 +34,10 @@ from index.answers import (
 )
 from index.definitions import (
     KIND_WORDS,
-    definition_subject,
-    is_aside,
+    NamedQuestion,
     is_lead_heading,
     name_terms,
+    named_question,
     names_subject,
     searched_text,
 )
@@ -63,6 +63,8 @@ from index.typos import TypoCorrector
 # Sentence terms of recently quoted passages, so a repeated question doesn't
 # re-tokenize them.
 _SENTENCE_CACHE_SIZE = 4096
+# Sections a question's subject names that are read for the unit answering it: a few, best first.
+_NAMED_SECTIONS_READ = 5
 # BM25 candidates looked at for each one re-ranked, so that passages repeating an earlier one's text leave room.
 DUPLICATE_REACH = 3
 
@@ -176,7 +178,7 @@ class PassageIndex:
         Raises `QuestionError` for an empty or absurdly long question.
         """
         question = checked_question(question)
-        subject = definition_subject(question)
+        asked = named_question(question)
         terms, corrections_made, words = self._question_terms(searched_text(question))
         if not terms:
             return Answer(question, found=False, verdict="no-terms", confidence=0.0, passages=())
@@ -193,14 +195,16 @@ class PassageIndex:
         reranked = rerank(candidates, terms, weights, self._sentences, wanted, words)
         best = reranked[: max(top_k_passages, 1)]
         bm25_of = dict(candidates)
-        introduction = self._introduction_of(subject, [position for position, _ in reranked]) if subject else None
+        introduction = self._introduction_of(asked, [position for position, _ in reranked]) if asked else None
         if introduction is not None:
-            # What the documents say X is comes first, quoted by its first sentence.
+            # What the documents say of X where they introduce it comes first, quoted by the unit that answers.
             bm25_of.setdefault(introduction, float(scores[introduction]))
             score = dict(reranked).get(introduction, bm25_of[introduction])
             best = [(introduction, score), *(item for item in best if item[0] != introduction)][: len(best)]
         ranked = [
-            self._ranked(position, score, bm25_of[position], weights, wanted, words, lead=position == introduction)
+            self._ranked(
+                position, score, bm25_of[position], weights, wanted, words, asked if position == introduction else None
+            )
             for position, score in best
         ]
         top = best[0][0]
@@ -284,33 +288,34 @@ class PassageIndex:
         words = [tuple(replaced.get(term, term) for term in word_terms) for _, word_terms in question_words]
         return list(dict.fromkeys(terms)), corrections, [word for word in words if len(word) > 1]
 
-    def _introduction_of(self, subject: str, ranked: Sequence[int]) -> int | None:
-        """The passage that introduces a definition question's `subject`, on the page of one of the `ranked`
-        candidates: under the heading that names it, the shallowest, then the best ranked (see `index.definitions`).
-        """
+    def _introduction_of(self, asked: NamedQuestion, ranked: Sequence[int]) -> int | None:
+        """The passage that answers a question about a named thing, on the page of one of the `ranked` candidates
+        or the page named for it: under the heading that names it, the shallowest, then the best ranked (see
+        `index.definitions`)."""
         tokenize = self.analyzer.tokenizer.tokenize
-        subject_terms = name_terms(subject, tokenize)
+        subject_terms = name_terms(asked.subject, tokenize)
         if not subject_terms:
             return None
         kinds = name_terms(" ".join(sorted(KIND_WORDS)), tokenize)
-        named: tuple[int, int, DocumentInfo, tuple[str, ...]] | None = None  # (depth, rank, document, path)
+        # Each section a heading names, by (depth, rank): a page's own heading first, then the best ranked.
+        named: dict[tuple[str, tuple[str, ...]], tuple[int, int, DocumentInfo]] = {}
         for rank, position in enumerate(ranked):
             document = self._document_of[position]
             path = self._heading_path(document, position)
-            for depth, heading in enumerate(path[: named[0] + 1] if named else path):
+            for depth, heading in enumerate(path):
                 if names_subject(heading, subject_terms, kinds, tokenize):
-                    if named is None or depth < named[0]:
-                        named = (depth, rank, document, path[: depth + 1])
+                    named.setdefault((document.doc_id, path[: depth + 1]), (depth, rank, document))
                     break
-        if named is None or named[0] > 0:
-            # A page named for the subject, though none of its passages ranked ("what are workspaces?").
-            for subset in _with_subsets_removed(subject_terms, subject_terms & kinds):
-                pages = self._pages_named().get(subset) if subset else None
-                if pages:
-                    document, heading = pages[0]
-                    named = (0, len(ranked), document, (heading,))
-                    break
-        return None if named is None else self._introduction(named[2], named[3])
+        # A page named for the subject, though none of its passages ranked ("what are workspaces?").
+        for subset in _with_subsets_removed(subject_terms, subject_terms & kinds):
+            for document, heading in self._pages_named().get(subset, []) if subset else []:
+                named.setdefault((document.doc_id, (heading,)), (0, len(ranked), document))
+        by_priority = sorted(named.items(), key=lambda item: item[1][:2])
+        for (_, path), (_, _, document) in by_priority[:_NAMED_SECTIONS_READ]:
+            introduction = self._introduction(document, path, asked)
+            if introduction is not None:
+                return introduction
+        return None
 
     def _pages_named(self) -> dict[frozenset[str], list[tuple[DocumentInfo, str]]]:
         """The documents by the name terms of their outermost headings, in corpus order; read once."""
@@ -327,9 +332,9 @@ class PassageIndex:
                 self._pages_by_name = pages
             return self._pages_by_name
 
-    def _introduction(self, document: DocumentInfo, heading_path: tuple[str, ...]) -> int | None:
-        """The first passage of the section at `heading_path` with a sentence: of its own text, else of its
-        introduction ("Description", "Overview"), else of any subsection. None if it has no sentence."""
+    def _introduction(self, document: DocumentInfo, heading_path: tuple[str, ...], asked: NamedQuestion) -> int | None:
+        """The first passage of the section at `heading_path` with a unit that answers `asked`: of its own text,
+        else of its introduction ("Description", "Overview"), else of any subsection. None if none has one."""
         lead = anywhere = None
         positions = range(document.first_passage, document.first_passage + document.passage_count)
         paths = document.sections.paths
@@ -345,7 +350,7 @@ class PassageIndex:
                     break  # a section's passages are consecutive: it is over
                 continue
             inside = True
-            if self._first_sentence(self.passages[position].text, self._sentences(position)) is None:
+            if self._answering_unit(asked, self.passages[position].text, self._sentences(position)) is None:
                 continue
             if path == heading_path:
                 return position  # a section's own text comes before its subsections
@@ -356,14 +361,10 @@ class PassageIndex:
         return lead if lead is not None else anywhere
 
     @staticmethod
-    def _first_sentence(text: str, units: Sequence[SentenceTerms]) -> SentenceTerms | None:
-        """The first sentence of a passage's paragraphs with words in it that is no aside ("Note: ..."), if any."""
+    def _answering_unit(asked: NamedQuestion, text: str, units: Sequence[SentenceTerms]) -> SentenceTerms | None:
+        """The first unit of a passage (its `text` and `units`) with words in it that answers `asked`, if any."""
         return next(
-            (
-                unit
-                for unit in units
-                if unit.kind == "sentence" and unit.terms and not is_aside(text[unit.start : unit.end])
-            ),
+            (unit for unit in units if unit.terms and asked.answered_by(text[unit.start : unit.end], unit.kind)),
             None,
         )
 
@@ -393,14 +394,14 @@ class PassageIndex:
         weights: dict[str, float],
         wanted: str | None = None,
         words: Sequence[tuple[str, ...]] = (),
-        *,
-        lead: bool = False,
+        asked: NamedQuestion | None = None,
     ) -> RankedPassage:
-        """The passage at `position`, quoted by its best sentence, or by its first when it is a `lead`."""
+        """The passage at `position`, quoted by its best sentence, or by the unit that answers `asked` when it is
+        the passage a question about a named thing is answered by."""
         passage = self.passages[position]
         document = self._document_of[position]
         sentences = self._sentences(position)
-        first = self._first_sentence(passage.text, sentences) if lead else None
+        first = self._answering_unit(asked, passage.text, sentences) if asked else None
         if first is not None:
             quote_start, quote_end = first.start, first.end
         else:

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from index.definitions import (
+    NamedQuestion,
     definition_subject,
     is_aside,
     is_lead_heading,
     name_terms,
+    named_question,
     names_subject,
     searched_text,
 )
@@ -202,3 +204,53 @@ def test_a_section_deep_in_a_long_page_is_found(tmp_path: Path) -> None:
     answer = _index(tmp_path).ask("what does dial 257 do?")
     assert answer.passages[0].section == "Dials › Dial 257"
     assert answer.passages[0].quote == "It sets how fast engine number 257 runs."
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("what's the default for strict?", NamedQuestion("strict", "default")),
+        ("what is site_dir's default value?", NamedQuestion("site_dir", "default")),
+        ("is ignore-scripts on by default?", NamedQuestion("ignore-scripts", "default")),
+        ("what does audit default to?", NamedQuestion("audit", "default")),
+        ("default value of save-exact", NamedQuestion("save-exact", "default")),
+        ("what does npm prune do?", NamedQuestion("npm prune", "definition")),
+        ("what is the default registry?", NamedQuestion("the default registry", "definition")),
+        ("dark mode default theme?", None),
+        ("what is my default?", None),
+    ],
+)
+def test_a_question_about_a_named_thing_says_what_it_wants(question: str, asked: NamedQuestion | None) -> None:
+    assert named_question(question) == asked
+
+
+CONFIG_PAGE = """# Config
+
+## Settings
+
+### `tide`
+
+* Default: high
+* Type: String
+
+The tide the ferry waits for. Every crossing starts at the default tide unless the captain names another.
+
+### `horn`
+
+* Default: true
+* Type: Boolean
+
+Whether the ferry sounds its horn as it leaves the quay.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the default for tide?", "what does tide default to?", "tide's default value?"]
+)
+def test_a_settings_default_is_quoted_from_its_section(tmp_path: Path, question: str) -> None:
+    """Not the sentence that says "default tide", though it holds both of the question's words."""
+    (tmp_path / "config.md").write_text(CONFIG_PAGE, encoding="utf-8")
+    answer = _index(tmp_path).ask(question)
+    top = answer.passages[0]
+    assert top.section == "Config › Settings › tide"
+    assert top.quote == "Default: high"
