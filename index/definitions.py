@@ -132,9 +132,14 @@ def _checked_subject(subject: str) -> str | None:
     return subject
 
 
+def name_text(name: str) -> str:
+    """A name with its joining punctuation as spaces: "npm-ci" and "npm ci" are one name."""
+    return _NAME_JOINERS.sub(" ", name)
+
+
 def name_terms(name: str, tokenize: Tokenize) -> frozenset[str]:
-    """The terms of a name with its joining punctuation as spaces: "npm-ci" and "npm ci" are one name."""
-    return frozenset(tokenize(_NAME_JOINERS.sub(" ", name)))
+    """The terms of a name (see `name_text`)."""
+    return frozenset(tokenize(name_text(name)))
 
 
 def names_subject(heading: str, subject: frozenset[str], kinds: frozenset[str], tokenize: Tokenize) -> bool:

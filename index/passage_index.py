@@ -37,6 +37,7 @@ from index.definitions import (
     NamedQuestion,
     is_lead_heading,
     name_terms,
+    name_text,
     named_question,
     names_subject,
     searched_text,
@@ -149,8 +150,8 @@ class PassageIndex:
         self._document_of = [document for document in documents for _ in range(document.passage_count)]
         self._sentence_cache: OrderedDict[int, list[SentenceTerms]] = OrderedDict()
         self._typos = TypoCorrector(engine.terms, engine.document_frequency)
-        self._pages_by_name: dict[frozenset[str], list[tuple[DocumentInfo, str]]] | None = None
-        self._pages_lock = threading.Lock()
+        self._sections_by_name: dict[frozenset[str], list[tuple[DocumentInfo, tuple[str, ...]]]] | None = None
+        self._sections_lock = threading.Lock()
 
     @property
     def vocabulary_size(self) -> int:
@@ -306,10 +307,10 @@ class PassageIndex:
                 if names_subject(heading, subject_terms, kinds, tokenize):
                     named.setdefault((document.doc_id, path[: depth + 1]), (depth, rank, document))
                     break
-        # A page named for the subject, though none of its passages ranked ("what are workspaces?").
+        # A section named for the subject, though none of its passages ranked ("what are workspaces?").
         for subset in _with_subsets_removed(subject_terms, subject_terms & kinds):
-            for document, heading in self._pages_named().get(subset, []) if subset else []:
-                named.setdefault((document.doc_id, (heading,)), (0, len(ranked), document))
+            for document, path in self._sections_named().get(subset, []) if subset else []:
+                named.setdefault((document.doc_id, path), (len(path) - 1, len(ranked), document))
         by_priority = sorted(named.items(), key=lambda item: item[1][:2])
         for (_, path), (_, _, document) in by_priority[:_NAMED_SECTIONS_READ]:
             introduction = self._introduction(document, path, asked)
@@ -317,20 +318,23 @@ class PassageIndex:
                 return introduction
         return None
 
-    def _pages_named(self) -> dict[frozenset[str], list[tuple[DocumentInfo, str]]]:
-        """The documents by the name terms of their outermost headings, in corpus order; read once."""
-        with self._pages_lock:
-            if self._pages_by_name is None:
-                tokenize = self.analyzer.tokenizer.tokenize
-                pages: dict[frozenset[str], list[tuple[DocumentInfo, str]]] = {}
-                for document in self.documents.values():
-                    outermost = dict.fromkeys(path.split(PATH_SEPARATOR)[0] for path in document.sections.paths)
-                    for heading in outermost:
-                        terms = name_terms(heading, tokenize)
-                        if terms:
-                            pages.setdefault(terms, []).append((document, heading))
-                self._pages_by_name = pages
-            return self._pages_by_name
+    def _sections_named(self) -> dict[frozenset[str], list[tuple[DocumentInfo, tuple[str, ...]]]]:
+        """Every section's heading path, by the name terms of its heading, in corpus order; read once."""
+        with self._sections_lock:
+            if self._sections_by_name is None:
+                sections = [
+                    (document, tuple(path.split(PATH_SEPARATOR)))
+                    for document in self.documents.values()
+                    for path in dict.fromkeys(document.sections.paths)
+                    if path
+                ]
+                headings = self.analyzer.tokenizer.tokenize_all(name_text(path[-1]) for _, path in sections)
+                by_name: dict[frozenset[str], list[tuple[DocumentInfo, tuple[str, ...]]]] = {}
+                for section, terms in zip(sections, headings, strict=True):
+                    if terms:
+                        by_name.setdefault(frozenset(terms), []).append(section)
+                self._sections_by_name = by_name
+            return self._sections_by_name
 
     def _introduction(self, document: DocumentInfo, heading_path: tuple[str, ...], asked: NamedQuestion) -> int | None:
         """The first passage of the section at `heading_path` with a unit that answers `asked`: of its own text,

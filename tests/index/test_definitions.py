@@ -254,3 +254,16 @@ def test_a_settings_default_is_quoted_from_its_section(tmp_path: Path, question:
     top = answer.passages[0]
     assert top.section == "Config › Settings › tide"
     assert top.quote == "Default: high"
+
+
+def test_a_section_named_for_the_subject_answers_though_others_rank_higher(tmp_path: Path) -> None:
+    """As a page does: forty pages that say "tide" more often don't hide the setting's own section."""
+    for number in range(40):
+        (tmp_path / f"route{number}.md").write_text(
+            f"# Route {number}\n\nTide, tide: route {number} sails on the tide, by default at high tide.\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "config.md").write_text(CONFIG_PAGE, encoding="utf-8")
+    answer = _index(tmp_path).ask("what's the default for tide?")
+    assert answer.passages[0].section == "Config › Settings › tide"
+    assert answer.passages[0].quote == "Default: high"
