@@ -148,24 +148,30 @@ def _index(folder: Path) -> PassageIndex:
     return build_index(folder, analyzer=Analyzer(Tokenizer("builtin"), SentenceSplitter("builtin")))
 
 
+def _section_and_quote(folder: Path, pages: dict[str, str], question: str) -> tuple[str, str]:
+    """The top answer's section and quote, `pages` (file name: Markdown) written into `folder` first."""
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    top = _index(folder).ask(question).passages[0]
+    return top.section, top.quote
+
+
 @pytest.mark.parametrize(
     "question", ["what does ferry sail do?", "how does ferry sail work?", "tell me about ferry sail"]
 )
 def test_what_a_command_does_is_the_first_sentence_of_its_description(tmp_path: Path, question: str) -> None:
     """Not the Synopsis's sentence, nor the flag's, which repeats the command's name."""
-    (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
-    answer = _index(tmp_path).ask(question)
-    top = answer.passages[0]
-    assert top.section == "ferry-sail › Description"
-    assert top.quote == "This command casts off the ferry and steers it along a route."
+    assert _section_and_quote(tmp_path, {"ferry-sail.md": SAIL_PAGE}, question) == (
+        "ferry-sail › Description",
+        "This command casts off the ferry and steers it along a route.",
+    )
 
 
 def test_an_option_is_defined_by_its_first_sentence_that_is_no_aside(tmp_path: Path) -> None:
-    (tmp_path / "ferry-sail.md").write_text(SAIL_PAGE, encoding="utf-8")
-    answer = _index(tmp_path).ask("what is the harbour option?")
-    top = answer.passages[0]
-    assert top.section == "ferry-sail › Configuration › harbour"
-    assert top.quote == "The quay the boat leaves from, named as the port authority names it."
+    assert _section_and_quote(tmp_path, {"ferry-sail.md": SAIL_PAGE}, "what is the harbour option?") == (
+        "ferry-sail › Configuration › harbour",
+        "The quay the boat leaves from, named as the port authority names it.",
+    )
 
 
 def test_a_page_named_for_the_subject_answers_though_others_rank_higher(tmp_path: Path) -> None:
@@ -200,10 +206,11 @@ def test_a_section_deep_in_a_long_page_is_found(tmp_path: Path) -> None:
         f"Turn dial {number} slowly: dial {number} is stiff.\n\n"
         for number in range(1, 301)
     )
-    (tmp_path / "dials.md").write_text(f"# Dials\n\nThe wheelhouse has three hundred dials.\n\n{sections}", "utf-8")
-    answer = _index(tmp_path).ask("what does dial 257 do?")
-    assert answer.passages[0].section == "Dials › Dial 257"
-    assert answer.passages[0].quote == "It sets how fast engine number 257 runs."
+    page = f"# Dials\n\nThe wheelhouse has three hundred dials.\n\n{sections}"
+    assert _section_and_quote(tmp_path, {"dials.md": page}, "what does dial 257 do?") == (
+        "Dials › Dial 257",
+        "It sets how fast engine number 257 runs.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -249,21 +256,19 @@ Whether the ferry sounds its horn as it leaves the quay.
 )
 def test_a_settings_default_is_quoted_from_its_section(tmp_path: Path, question: str) -> None:
     """Not the sentence that says "default tide", though it holds both of the question's words."""
-    (tmp_path / "config.md").write_text(CONFIG_PAGE, encoding="utf-8")
-    answer = _index(tmp_path).ask(question)
-    top = answer.passages[0]
-    assert top.section == "Config › Settings › tide"
-    assert top.quote == "Default: high"
+    assert _section_and_quote(tmp_path, {"config.md": CONFIG_PAGE}, question) == (
+        "Config › Settings › tide",
+        "Default: high",
+    )
 
 
 def test_a_section_named_for_the_subject_answers_though_others_rank_higher(tmp_path: Path) -> None:
     """As a page does: forty pages that say "tide" more often don't hide the setting's own section."""
-    for number in range(40):
-        (tmp_path / f"route{number}.md").write_text(
-            f"# Route {number}\n\nTide, tide: route {number} sails on the tide, by default at high tide.\n",
-            encoding="utf-8",
-        )
-    (tmp_path / "config.md").write_text(CONFIG_PAGE, encoding="utf-8")
-    answer = _index(tmp_path).ask("what's the default for tide?")
-    assert answer.passages[0].section == "Config › Settings › tide"
-    assert answer.passages[0].quote == "Default: high"
+    pages = {
+        f"route{number}.md": f"# Route {number}\n\nTide, tide: route {number} sails on the tide, by default at high.\n"
+        for number in range(40)
+    }
+    assert _section_and_quote(tmp_path, pages | {"config.md": CONFIG_PAGE}, "what's the default for tide?") == (
+        "Config › Settings › tide",
+        "Default: high",
+    )
