@@ -265,7 +265,8 @@ def test_a_settings_default_is_quoted_from_its_section(tmp_path: Path, question:
 def test_a_section_named_for_the_subject_answers_though_others_rank_higher(tmp_path: Path) -> None:
     """As a page does: forty pages that say "tide" more often don't hide the setting's own section."""
     pages = {
-        f"route{number}.md": f"# Route {number}\n\nTide, tide: route {number} sails on the tide, by default at high.\n"
+        f"route{number}.md": f"# Route {number}\n\nTide, tide: route {number} sails on the tide, by default "
+        "at high tide.\n"
         for number in range(40)
     }
     assert _section_and_quote(tmp_path, pages | {"config.md": CONFIG_PAGE}, "what's the default for tide?") == (
