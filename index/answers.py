@@ -93,6 +93,9 @@ CONTEXT_WEIGHT = 0.5
 
 # A sentence holding the kind of answer the question wants ("when" -> a date) counts this much more.
 ANSWER_TYPE_BONUS = 0.2
+# A quote that ends with a colon runs on through the list items after it, this many at most, and no longer than this.
+LEAD_IN_ITEMS = 6
+LEAD_IN_CHARS = 600
 
 Verdict = Literal["answered", "no-terms", "not-covered"]
 
@@ -115,6 +118,8 @@ class SentenceTerms:
     """The kinds of answer the sentence holds (see `index.answer_types`)."""
     kind: str = "sentence"
     """What the unit is: a "sentence" of a paragraph, a list "item", a table "row", a "heading"..."""
+    lead_in: bool = False
+    """Whether the sentence ends with a colon ("This command does the following:"): the list after it is its point."""
 
     @classmethod
     def of(
@@ -127,8 +132,9 @@ class SentenceTerms:
         group: int = 0,
         answer_types: frozenset[str] = frozenset(),
         kind: str = "sentence",
+        lead_in: bool = False,
     ) -> SentenceTerms:
-        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types, kind)
+        return cls(start, end, tuple(terms), frozenset(terms), quotable, group, answer_types, kind, lead_in)
 
     def evidence_factor(self, wanted: str | None) -> float:
         """How much more the sentence's evidence counts when it holds the kind of answer wanted."""
@@ -475,10 +481,26 @@ def best_quote(
         return own * sentences[number].evidence_factor(wanted), -number
 
     best = max(quotable, key=score)
-    start, end = sentences[best].start, sentences[best].end
+    start, last = sentences[best].start, best
     previous, following = neighbour(best, -1), neighbour(best, 1)
     if previous is not None and added_mass(best, -1) > 0.5 * masses[best]:
         start = previous.start
     elif following is not None and added_mass(best, 1) > 0.5 * masses[best]:
-        end = following.end
-    return start, end
+        last = best + 1
+    return start, with_its_list(sentences, last, start)
+
+
+def with_its_list(sentences: Sequence[SentenceTerms], number: int, start: int) -> int:
+    """Where a quote from `start` to the end of sentence `number` ends: a lead-in's list runs on with it.
+
+    "This command does the following:" says nothing without the items after it, so the quote takes them, up to
+    `LEAD_IN_ITEMS` items and `LEAD_IN_CHARS` characters from `start`.
+    """
+    end = sentences[number].end
+    if not sentences[number].lead_in:
+        return end
+    for item in sentences[number + 1 : number + 1 + LEAD_IN_ITEMS]:
+        if item.kind != "item" or item.end - start > LEAD_IN_CHARS:
+            break
+        end = item.end
+    return end

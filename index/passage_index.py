@@ -31,6 +31,7 @@ from index.answers import (
     confidence,
     evidence_windows,
     rerank,
+    with_its_list,
 )
 from index.definitions import (
     KIND_WORDS,
@@ -407,7 +408,8 @@ class PassageIndex:
         sentences = self._sentences(position)
         first = self._answering_unit(asked, passage.text, sentences) if asked else None
         if first is not None:
-            quote_start, quote_end = first.start, first.end
+            quote_start = first.start
+            quote_end = with_its_list(sentences, sentences.index(first), first.start)
         else:
             quote_start, quote_end = best_quote(weights, sentences, wanted, words)
         return RankedPassage(
@@ -450,6 +452,7 @@ class PassageIndex:
                 group=unit.group,
                 answer_types=answer_types_in(text[unit.start : unit.end]),
                 kind=unit.kind,
+                lead_in=unit.kind == "sentence" and text[unit.start : unit.end].rstrip().endswith(":"),
             )
             for unit, unit_terms in zip(units, terms, strict=True)
         ]

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from index.answers import (
     BM25_SHARE_WEIGHT,
+    LEAD_IN_CHARS,
+    LEAD_IN_ITEMS,
     NAME_WEIGHT,
     PHRASE_WEIGHT,
     SENTENCE_BM25_WEIGHT,
@@ -27,6 +29,7 @@ from index.answers import (
     phrase_mass,
     rerank,
     sentence_bm25,
+    with_its_list,
     word_mass,
 )
 from index.passage_index import Analyzer, PassageIndex, build_index
@@ -343,6 +346,36 @@ def test_best_quote_prefers_two_question_words_to_one_file_name() -> None:
     ]
     assert best_quote(weights, sentences, words=[SETUP_PY]) == (31, 80)
     assert best_quote(weights, sentences) == (0, 30)  # each term its own word
+
+
+def _lead_in_and_items(items: int, item_chars: int = 20) -> list[SentenceTerms]:
+    """A lead-in sentence ("bins are linked as follows:") at 0..30, then `items` list items, then a sentence."""
+    units = [SentenceTerms.of(0, 30, ["bin", "link"], lead_in=True)]
+    for number in range(items):
+        start = 32 + number * (item_chars + 1)
+        units.append(SentenceTerms.of(start, start + item_chars, [f"step{number}"], kind="item"))
+    after = units[-1].end + 2
+    units.append(SentenceTerms.of(after, after + 25, ["node", "upgrade"]))
+    return units
+
+
+def test_a_quote_ending_with_a_colon_runs_on_through_its_list() -> None:
+    """ "... as follows:" says nothing alone: the items after it join the quote, and the sentence after them doesn't."""
+    units = _lead_in_and_items(2)
+    assert best_quote({"bin": 2.0}, units) == (0, units[2].end)
+    # Without the colon it is a sentence like any other.
+    plain = [SentenceTerms.of(0, 30, ["bin", "link"]), *units[1:]]
+    assert best_quote({"bin": 2.0}, plain) == (0, 30)
+
+
+def test_a_lead_ins_list_is_quoted_within_limits() -> None:
+    many = _lead_in_and_items(LEAD_IN_ITEMS + 3)
+    assert with_its_list(many, 0, 0) == many[LEAD_IN_ITEMS].end
+    long_items = _lead_in_and_items(3, item_chars=LEAD_IN_CHARS // 2)
+    assert with_its_list(long_items, 0, 0) == long_items[1].end  # the second would pass LEAD_IN_CHARS
+    # A lead-in followed by no item (code, another paragraph) ends where it ends.
+    alone = [SentenceTerms.of(0, 30, ["bin"], lead_in=True), SentenceTerms.of(32, 50, ["node"])]
+    assert with_its_list(alone, 0, 0) == 30
 
 
 def test_best_quote_of_no_sentences_is_empty() -> None:

@@ -273,3 +273,13 @@ def test_a_section_named_for_the_subject_answers_though_others_rank_higher(tmp_p
         "Config › Settings › tide",
         "Default: high",
     )
+
+
+def test_a_definition_that_leads_into_a_list_is_quoted_with_it(tmp_path: Path) -> None:
+    page = (
+        "# ferry-moor\n\n## Description\n\nThis command does the following:\n\n"
+        "1. Ties the ferry to the quay\n2. Lowers the gangway\n\nIt is useful after a crossing.\n"
+    )
+    section, quote = _section_and_quote(tmp_path, {"ferry-moor.md": page}, "what does ferry moor do?")
+    assert section == "ferry-moor › Description"
+    assert quote == "This command does the following:\n\n1. Ties the ferry to the quay\n2. Lowers the gangway"
