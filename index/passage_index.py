@@ -62,9 +62,10 @@ from index.sentences import SentenceSplitter
 from index.tokens import Tokenizer
 from index.typos import TypoCorrector
 
-# Sentence terms of recently quoted passages, so a repeated question doesn't
-# re-tokenize them.
-_SENTENCE_CACHE_SIZE = 4096
+# Sentence terms of recently quoted passages, so a repeated question doesn't re-tokenize them. Few: each
+# passage's are dozens of objects that every garbage collection walks, and with 4,096 passages the collections
+# during a 1M reindex took 40 to 163 ms of CPU each, stalling the bot (64: none over 20 ms).
+_SENTENCE_CACHE_SIZE = 64
 # Sections a question's subject names that are read for the unit answering it: a few, best first.
 _NAMED_SECTIONS_READ = 5
 # BM25 candidates looked at for each one re-ranked, so that passages repeating an earlier one's text leave room.
