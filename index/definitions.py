@@ -13,8 +13,9 @@ kind word ("the `bin` field", "the `fund` option").
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,10 +143,20 @@ def name_terms(name: str, tokenize: Tokenize) -> frozenset[str]:
     return frozenset(tokenize(name_text(name)))
 
 
+def subject_names(subject: frozenset[str], kinds: frozenset[str]) -> Iterator[frozenset[str]]:
+    """The name terms of every heading that names the subject: its terms, without each subset of its `kinds`
+    terms, fewest left out first; never the empty set."""
+    removable = sorted(subject & kinds)
+    for count in range(len(removable) + 1):
+        for removed in itertools.combinations(removable, count):
+            names = subject - frozenset(removed)
+            if names:
+                yield names
+
+
 def names_subject(heading: str, subject: frozenset[str], kinds: frozenset[str], tokenize: Tokenize) -> bool:
     """Whether `heading` names the subject: its terms are the subject's, save the subject's `kinds` terms."""
-    heading_terms = name_terms(heading, tokenize)
-    return bool(heading_terms) and heading_terms <= subject and subject - heading_terms <= kinds
+    return name_terms(heading, tokenize) in set(subject_names(subject, kinds))
 
 
 # "NEW: New in version 1.4.", "Note: This command is unaware of workspaces.": an aside, not what X is.

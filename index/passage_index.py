@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import itertools
 import re
 import threading
 import time
@@ -40,8 +39,8 @@ from index.definitions import (
     name_terms,
     name_text,
     named_question,
-    names_subject,
     searched_text,
+    subject_names,
 )
 from index.documents import DEFAULT_MAX_FILE_MB, Document, Skipped, load_corpus, skip_warnings
 from index.errors import CorpusError
@@ -300,19 +299,26 @@ class PassageIndex:
         if not subject_terms:
             return None
         kinds = name_terms(" ".join(sorted(KIND_WORDS)), tokenize)
-        # Each section a heading names, by (depth, rank): a page's own heading first, then the best ranked.
+        # Every section a heading names, in corpus order, from the headings' name terms read once.
+        sections = self._sections_named()
+        named_sections: dict[tuple[str, tuple[str, ...]], DocumentInfo] = {}
+        for names in subject_names(subject_terms, kinds):
+            for document, path in sections.get(names, []):
+                named_sections.setdefault((document.doc_id, path), document)
+        if not named_sections:
+            return None
+        # By (depth, rank): a page's own heading first, then the section of the best ranked candidate, then the
+        # sections none of whose passages ranked ("what are workspaces?").
         named: dict[tuple[str, tuple[str, ...]], tuple[int, int, DocumentInfo]] = {}
         for rank, position in enumerate(ranked):
             document = self._document_of[position]
             path = self._heading_path(document, position)
-            for depth, heading in enumerate(path):
-                if names_subject(heading, subject_terms, kinds, tokenize):
+            for depth in range(len(path)):
+                if (document.doc_id, path[: depth + 1]) in named_sections:
                     named.setdefault((document.doc_id, path[: depth + 1]), (depth, rank, document))
                     break
-        # A section named for the subject, though none of its passages ranked ("what are workspaces?").
-        for subset in _with_subsets_removed(subject_terms, subject_terms & kinds):
-            for document, path in self._sections_named().get(subset, []) if subset else []:
-                named.setdefault((document.doc_id, path), (len(path) - 1, len(ranked), document))
+        for (doc_id, path), document in named_sections.items():
+            named.setdefault((doc_id, path), (len(path) - 1, len(ranked), document))
         by_priority = sorted(named.items(), key=lambda item: item[1][:2])
         for (_, path), (_, _, document) in by_priority[:_NAMED_SECTIONS_READ]:
             introduction = self._introduction(document, path, asked)
@@ -461,13 +467,6 @@ class PassageIndex:
         if len(cache) > _SENTENCE_CACHE_SIZE:
             cache.popitem(last=False)
         return sentences
-
-
-def _with_subsets_removed(terms: frozenset[str], removable: frozenset[str]) -> Iterator[frozenset[str]]:
-    """`terms`, then `terms` without each subset of `removable`, fewest removed first."""
-    for count in range(len(removable) + 1):
-        for removed in itertools.combinations(sorted(removable), count):
-            yield terms - frozenset(removed)
 
 
 def build_index(
