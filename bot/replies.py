@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.wording import counted, moment
 from index.answers import Answer, RankedPassage
+from index.markdown_display import hidden_markup, shown
 from index.passage_index import DocumentInfo, PassageIndex
 from index.passages import Passage
 from index.sections import PATH_SEPARATOR as SECTION_SEPARATOR
@@ -211,8 +212,10 @@ def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> 
     holds whatever the document contains. When the passage is too long, its
     end is cut at a sentence boundary (keeping the quote when it can).
     """
-    text = ranked.passage.text
-    rendered = _quote_block(text, ranked.quote_start, ranked.quote_end)
+    text, quote_start, quote_end = shown_passage(
+        ranked.passage.text, ranked.markdown, ranked.quote_start, ranked.quote_end
+    )
+    rendered = _quote_block(text, quote_start, quote_end)
     end = len(text)
     while limit is not None and len(rendered) > limit:
         if end <= 1:
@@ -220,8 +223,15 @@ def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> 
         overflow = len(rendered) - limit
         end = _cut_point(text, max(1, min(end - 1, end - overflow)))
         kept = text[:end].rstrip()
-        rendered = _quote_block(kept, ranked.quote_start, min(ranked.quote_end, len(kept))) + CUT_MARK
+        rendered = _quote_block(kept, quote_start, min(quote_end, len(kept))) + CUT_MARK
     return rendered
+
+
+def shown_passage(text: str, markdown: bool, quote_start: int = 0, quote_end: int = 0) -> tuple[str, int, int]:
+    """A passage's text as a reader should see it, and where its quote went: Markdown without its inline markup."""
+    if not markdown:
+        return text, quote_start, quote_end
+    return shown(text, hidden_markup(text), quote_start, quote_end)
 
 
 def _quote_block(text: str, quote_start: int, quote_end: int) -> str:
@@ -290,7 +300,7 @@ def passage_reply(document: DocumentInfo, passage: Passage) -> Reply:
     return fit(
         Reply(
             clip_escaped(" ".join(document.title.split()), TITLE_LIMIT),
-            _quote_block(passage.text, 0, 0),
+            _quote_block(shown_passage(passage.text, document.markdown)[0], 0, 0),
             (
                 ReplyField(
                     "Source", clip_escaped(f"{document.doc_id}, {ordinal_of(passage, document)}", FIELD_VALUE_LIMIT)

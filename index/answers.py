@@ -161,6 +161,8 @@ class RankedPassage:
     """The web page the passage's document was fetched from, if it was."""
     section: str = ""
     """The heading path of the passage's Markdown section ("Configuration › search"), "" if none."""
+    markdown: bool = False
+    """Whether the passage's document is Markdown, whose inline markup a reader shouldn't see."""
 
     @property
     def quote(self) -> str:

@@ -110,6 +110,9 @@ BLOCK_PARSER = _parser().disable("inline")
 # And without markdown-it's normalizing, for a text with no "\r" or NUL to normalize: its two regular
 # expressions held the GIL for 25 ms or more on a 1 MB page, stalling the bot's event loop.
 _NORMALIZED_BLOCK_PARSER = _parser().disable(["inline", "normalize"])
+# For showing a passage (`index.markdown_display`): escapes and entities stay tokens of their own, so every
+# text token's content is found in the source as written.
+DISPLAY_PARSER = _parser().disable("text_join")
 
 BlockKind = Literal["heading", "paragraph", "list", "table", "code", "quote", "html", "callout"]
 UnitKind = Literal["heading", "sentence", "item", "row", "code", "html", "link"]

@@ -429,6 +429,7 @@ class PassageIndex:
             bm25=bm25,
             source_url=document.source_url,
             section=document.section_of(passage),
+            markdown=document.markdown,
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:

@@ -16,7 +16,7 @@ from index.store import open_index
 
 FILLER = " The town council met in the old hall that evening to discuss the budget and the roads."
 DOCUMENTS = {
-    "harbour.md": "# The harbour\n\nSeven **ships** entered the harbour at dawn, said the keeper."
+    "harbour.md": "# The harbour\n\nSeven **ships** entered the harbour at dawn, said the `keeper_of_lights`."
     + FILLER * 3
     + "\n\n## Fishing\n\nBy noon the fishermen had landed a record catch in the harbour."
     + FILLER * 3,
@@ -66,7 +66,9 @@ def test_embed_carries_the_reply_verbatim(make_corpus, builtin_analyzer: Analyze
     assert [(field.name, field.value, field.inline) for field in embed.fields] == [
         (field.name, field.value, field.inline) for field in reply.fields
     ]
-    assert "\\*\\*ships\\*\\*" in (embed.description or "")  # the document's Markdown shows literally
+    description = embed.description or ""
+    assert "**Seven ships entered the harbour" in description  # emphasis markers are the page's, not shown
+    assert "\\`keeper\\_of\\_lights\\`" in description  # and what is shown is escaped
 
 
 def test_more_without_a_next_passage_says_so(
@@ -107,7 +109,7 @@ def test_chat_takes_top_k(
 def test_chat_prints_plain_text_by_default(
     make_corpus, index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without --as-discord: the same reply with Discord's escapes and markers gone, the document's own text intact."""
+    """Without --as-discord: the same reply with Discord's escapes and markers gone, the page's text as it reads."""
     corpus = make_corpus(DOCUMENTS)
     question = "how many ships entered the harbour?"
     feed(monkeypatch, [question])
@@ -116,7 +118,7 @@ def test_chat_prints_plain_text_by_default(
     answer = open_index(corpus, index_dir).index.ask(question)
     assert to_terminal(render_reply_text(answer_reply(answer, 0)), ansi=False) in out
     assert "\\" not in out and "-# " not in out
-    assert "Seven **ships** entered the harbour" in out  # the document's own Markdown, as written
+    assert "Seven ships entered the harbour at dawn, said the `keeper_of_lights`." in out
 
 
 def test_line_editing_is_turned_on_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hypothesis import given, settings
@@ -124,6 +125,17 @@ def test_quote_is_bold_line_by_line_without_inner_spaces() -> None:
     assert lines[1] == "> The race was **won by Ada. She led from the start.**"
     assert lines[2] == "> **Outro.**"
     assert all(line.startswith(">") for line in lines)
+
+
+def test_a_markdown_passage_is_shown_without_its_inline_markup() -> None:
+    """A Markdown page's emphasis and link targets aren't shown, so they can't nest in the quote's bold."""
+    text = "## strict\n\nDetermines how [warnings](#warnings) are handled.\n\n**default**: `false`"
+    best = ranked(text, "**default**: `false`")
+    rendered = passage_with_bold_quote(dataclasses.replace(best, markdown=True))
+    assert rendered.split("\n")[-1] == "> **default: \\`false\\`**"
+    assert "> Determines how warnings are handled." in rendered
+    # A plain-text document's asterisks are its text: shown, escaped.
+    assert passage_with_bold_quote(best).split("\n")[-1] == "> **\\*\\*default\\*\\*: \\`false\\`**"
 
 
 def test_answer_reply_shows_the_best_passage_and_source() -> None:
