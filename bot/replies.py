@@ -213,7 +213,7 @@ def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> 
     end is cut at a sentence boundary (keeping the quote when it can).
     """
     text, quote_start, quote_end = shown_passage(
-        ranked.passage.text, ranked.markdown, ranked.quote_start, ranked.quote_end
+        ranked.passage.text, ranked.markdown, ranked.quote_start, ranked.quote_end, ranked.opening
     )
     rendered = _quote_block(text, quote_start, quote_end)
     end = len(text)
@@ -227,11 +227,16 @@ def passage_with_bold_quote(ranked: RankedPassage, limit: int | None = None) -> 
     return rendered
 
 
-def shown_passage(text: str, markdown: bool, quote_start: int = 0, quote_end: int = 0) -> tuple[str, int, int]:
-    """A passage's text as a reader should see it, and where its quote went: Markdown without its inline markup."""
+def shown_passage(
+    text: str, markdown: bool, quote_start: int = 0, quote_end: int = 0, opening: str = ""
+) -> tuple[str, int, int]:
+    """A passage's text as a reader should see it, and where its quote went: Markdown without its inline markup.
+
+    `opening` is `RankedPassage.opening`: a passage cut from a table or code block is read as part of it.
+    """
     if not markdown:
         return text, quote_start, quote_end
-    return shown(text, hidden_markup(text), quote_start, quote_end)
+    return shown(text, hidden_markup(text, opening), quote_start, quote_end)
 
 
 def _quote_block(text: str, quote_start: int, quote_end: int) -> str:
@@ -300,7 +305,7 @@ def passage_reply(document: DocumentInfo, passage: Passage) -> Reply:
     return fit(
         Reply(
             clip_escaped(" ".join(document.title.split()), TITLE_LIMIT),
-            _quote_block(shown_passage(passage.text, document.markdown)[0], 0, 0),
+            _quote_block(shown_passage(passage.text, document.markdown, opening=document.opening_of(passage))[0], 0, 0),
             (
                 ReplyField(
                     "Source", clip_escaped(f"{document.doc_id}, {ordinal_of(passage, document)}", FIELD_VALUE_LIMIT)

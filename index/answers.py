@@ -163,6 +163,9 @@ class RankedPassage:
     """The heading path of the passage's Markdown section ("Configuration › search"), "" if none."""
     markdown: bool = False
     """Whether the passage's document is Markdown, whose inline markup a reader shouldn't see."""
+    opening: str = ""
+    """The lines that open the table, code block or callout the passage starts inside, if it does (they are
+    read before it, never shown: see `index.markdown.block_openings`)."""
 
     @property
     def quote(self) -> str:

@@ -18,7 +18,7 @@ quotes whose first line names them. In MDX (`.mdx`), the `import` and
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -330,8 +330,45 @@ def _pieces(
 MAX_UNIT_CHARS = 500
 
 
-def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
+# The blocks whose lines mean nothing without their first ones: a table's rows without its header and delimiter
+# rows read as a paragraph, code without its fence as text, a callout's indented body as code.
+_OPENED_KINDS: dict[BlockKind, int] = {"table": 2, "code": 1, "callout": 1}
+
+
+def block_openings(text: str, blocks: Sequence[Block], starts: Sequence[int]) -> tuple[tuple[int, str], ...]:
+    """`(start, opening)` for each of `starts` (passages' starts in `text`) that lies inside a block it can't open.
+
+    A passage cut from a long table, fenced code block or callout is parsed on its own when it is asked about.
+    Parsed after its `opening` (the block's header and delimiter rows, its fence or its title line, and the
+    white space before the passage on its first line), it reads as the part of the block it is.
+    """
+    block_starts = [block.start for block in blocks]
+    openings: list[tuple[int, str]] = []
+    for start in starts:
+        found = bisect_right(block_starts, start) - 1
+        if found < 0:
+            continue
+        block = blocks[found]
+        lines = _OPENED_KINDS.get(block.kind, 0)
+        if not block.start < start < block.end or lines == 0:
+            continue
+        if block.kind == "code" and text[block.start] not in "`~":
+            continue  # indented code: its lines are code without an opening
+        end = block.start
+        for _ in range(lines):
+            end = text.find("\n", end) + 1
+        line_start = text.rfind("\n", 0, start) + 1
+        indent = text[line_start:start] if line_start >= end and not text[line_start:start].strip() else ""
+        if end > block.start:
+            openings.append((start, text[block.start : end] + indent))
+    return tuple(openings)
+
+
+def quote_units(text: str, sentence_spans: SentenceSpans, opening: str = "") -> list[Unit]:
     """The units of `text` (Markdown) a passage's sentences are, in order.
+
+    `opening` is what `block_openings` gives a passage that starts inside a block: `text` is read after it, and
+    its own units are left out.
 
     Sentences of paragraphs (found across hard-wrapped lines), list items
     (an item's own text, without its nested lists; an item of several
@@ -340,6 +377,13 @@ def quote_units(text: str, sentence_spans: SentenceSpans) -> list[Unit]:
     words count when ranking, but they are never quoted, and neither is code
     (see `QUOTABLE`). Lone HTML comments are no unit.
     """
+    if opening:
+        shift = len(opening)
+        return [
+            Unit(unit.kind, max(unit.start - shift, 0), unit.end - shift, unit.group)
+            for unit in quote_units(opening + text, sentence_spans)
+            if unit.end > shift
+        ]
     lines = _LineOffsets(text)
     tokens = BLOCK_PARSER.parse(text)
     units: list[Unit] = []

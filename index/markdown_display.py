@@ -38,8 +38,15 @@ class _EveryLabel(dict[str, Any]):
         return {"href": "", "title": ""}
 
 
-def hidden_markup(markdown: str) -> list[tuple[int, int]]:
-    """The spans of `markdown` that are inline markup a rendered page doesn't show, in order, never overlapping."""
+def hidden_markup(markdown: str, opening: str = "") -> list[tuple[int, int]]:
+    """The spans of `markdown` that are inline markup a rendered page doesn't show, in order, never overlapping.
+
+    `opening` is what `index.markdown.block_openings` gives a passage that starts inside a block (a table's
+    header, a code fence): the passage is read after it, as part of that block.
+    """
+    if opening:
+        shift = len(opening)
+        return [(max(start - shift, 0), end - shift) for start, end in hidden_markup(opening + markdown) if end > shift]
     line_starts = [0] + [match.end() for match in re.finditer("\n", markdown)]
     aligner = _Aligner(markdown)
     for token in DISPLAY_PARSER.parse(markdown, {"references": _EveryLabel()}):

@@ -47,6 +47,7 @@ from index.errors import CorpusError
 from index.markdown import (
     QUOTABLE,
     Unit,
+    block_openings,
     markdown_blocks,
     parse_blocks,
     quote_units,
@@ -91,6 +92,15 @@ class DocumentInfo:
     """Where the Markdown document's sections open, with their heading paths."""
     markdown: bool = False
     """Whether the document's text is Markdown (see `index.documents.Document.markdown`)."""
+    openings: tuple[tuple[int, str], ...] = ()
+    """`(start, opening)` of its passages that start inside a table, code block or callout (`block_openings`)."""
+
+    def opening_of(self, passage: Passage) -> str:
+        """The lines that open the block a passage of this document starts inside, "" when it opens its own."""
+        for start, opening in self.openings:
+            if start == passage.start:
+                return opening
+        return ""
 
     def section_of(self, passage: Passage) -> str:
         """The heading path of a passage of this document ("" outside any section)."""
@@ -430,6 +440,7 @@ class PassageIndex:
             source_url=document.source_url,
             section=document.section_of(passage),
             markdown=document.markdown,
+            opening=document.opening_of(passage),
         )
 
     def _sentences(self, position: int) -> list[SentenceTerms]:
@@ -439,9 +450,11 @@ class PassageIndex:
         if sentences is not None:
             cache.move_to_end(position)
             return sentences
-        text = self.passages[position].text
-        if self._document_of[position].markdown:
-            units = quote_units(text, self.analyzer.splitter.spans)
+        passage = self.passages[position]
+        text = passage.text
+        document = self._document_of[position]
+        if document.markdown:
+            units = quote_units(text, self.analyzer.splitter.spans, document.opening_of(passage))
             searched = [unit_searchable_text(text[unit.start : unit.end], unit.kind) for unit in units]
         else:
             units = [
@@ -624,13 +637,13 @@ def _build_index(
     for number, document in enumerate(loaded):
         progress(SPLITTING, number, len(loaded))
         if document.markdown:
-            cut, sections, words = _split_markdown(document, analyzer.splitter)
+            cut, sections, openings, words = _split_markdown(document, analyzer.splitter)
             searchable.extend(words)
         else:
             cut = split_passages(document.doc_id, document.text, analyzer.splitter)
-            sections = NO_SECTIONS
+            sections, openings = NO_SECTIONS, ()
             searchable.extend(passage.text for passage in cut)
-        documents.append(_info(document, len(texts), len(cut), sections))
+        documents.append(_info(document, len(texts), len(cut), sections, openings))
         texts.extend(passage.text for passage in cut)
         spans.extend((passage.start, passage.end) for passage in cut)
         if len(texts) - frozen_at >= _FREEZE_EVERY:
@@ -676,20 +689,24 @@ def _build_index(
     )
 
 
-def _split_markdown(document: Document, splitter: SentenceSplitter) -> tuple[list[Passage], Sections, list[str]]:
-    """A Markdown document's passages, its sections and what each passage is found by, from one parse of it."""
+def _split_markdown(
+    document: Document, splitter: SentenceSplitter
+) -> tuple[list[Passage], Sections, tuple[tuple[int, str], ...], list[str]]:
+    """A Markdown document's passages, its sections, its passages' block openings and what each passage is
+    found by, from one parse of it."""
     text = document.text
     with _collections_paused():
         parsed = parse_blocks(text)
     blocks = markdown_blocks(text, mdx=is_mdx(document.doc_id), parsed=parsed)
     cut = split_markdown_passages(document.doc_id, text, splitter, blocks=blocks)
     sections = markdown_sections(text, parsed)
+    openings = block_openings(text, blocks, [passage.start for passage in cut])
     words = searchable_texts(text, parsed, blocks, [(passage.start, passage.end) for passage in cut])
     searchable = [_searchable(sections.path_at(p.end - 1), w) for p, w in zip(cut, words, strict=True)]
     # A page of 30,000 short sections has some 250,000 tokens: freed at once, they held the GIL for 40 ms.
     _release(parsed.tokens)
     _release(blocks)
-    return cut, sections, searchable
+    return cut, sections, openings, searchable
 
 
 def _release(items: list[Any]) -> None:
@@ -729,7 +746,13 @@ def _large_index(
     return store, engine
 
 
-def _info(document: Document, first_passage: int, passage_count: int, sections: Sections) -> DocumentInfo:
+def _info(
+    document: Document,
+    first_passage: int,
+    passage_count: int,
+    sections: Sections,
+    openings: tuple[tuple[int, str], ...],
+) -> DocumentInfo:
     return DocumentInfo(
         doc_id=document.doc_id,
         title=document.title,
@@ -742,4 +765,5 @@ def _info(document: Document, first_passage: int, passage_count: int, sections: 
         source_url=document.source_url,
         sections=sections,
         markdown=document.markdown,
+        openings=openings,
     )

@@ -43,7 +43,7 @@ from index.safe_files import read_regular_file
 from index.sections import Sections
 
 FORMAT = "quotebot-index"
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 
 @dataclass(slots=True)
@@ -200,6 +200,7 @@ def _header(index: PassageIndex) -> dict[str, Any]:
                 "source_url": document.source_url,
                 "markdown": document.markdown,
                 "sections": [[start, path] for start, path in zip(*_section_columns(document), strict=True)],
+                "openings": [[start, opening] for start, opening in document.openings],
             }
             for document in index.documents.values()
         ],
@@ -299,6 +300,7 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
                 source_url=_optional_text(entry.get("source_url"), "source_url"),
                 sections=_sections_from_payload(entry.get("sections", [])),
                 markdown=_checked_flag(entry["markdown"], "markdown"),
+                openings=_openings_from_payload(entry.get("openings", [])),
             )
         )
         first_passage += count
@@ -307,6 +309,15 @@ def _documents_from_payload(payload: dict[str, Any]) -> list[DocumentInfo]:
 
 def _section_columns(document: DocumentInfo) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return document.sections.starts, document.sections.paths
+
+
+def _openings_from_payload(value: Any) -> tuple[tuple[int, str], ...]:
+    """A document's `[[passage start, opening], ...]` (see `index.markdown.block_openings`)."""
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) for pair in value
+    ):
+        raise ValueError("openings are not a list of [start, text] pairs")
+    return tuple((int(start), opening) for start, opening in value)
 
 
 def _sections_from_payload(value: Any) -> Sections:

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.markdown import BLOCK_PARSER, markdown_blocks, parse_blocks, quote_units, searchable_text, searchable_texts
+from index.markdown import (
+    BLOCK_PARSER,
+    block_openings,
+    markdown_blocks,
+    parse_blocks,
+    quote_units,
+    searchable_text,
+    searchable_texts,
+)
 from index.passage_index import Analyzer, PassageIndex, build_index
 from index.passages import Passage, split_markdown_passages
 from index.sections import markdown_sections
@@ -611,3 +619,93 @@ def test_parse_blocks_normalizes_only_a_text_that_needs_it() -> None:
     odd = "# Title\r\n\r\nA NUL \0 here.\r\n"
     paragraph = [t for t in parse_blocks(odd).tokens if t.type == "inline"][1]
     assert paragraph.content == "A NUL \ufffd here."
+
+
+def long_table(rows: int = 40) -> str:
+    body = "".join(
+        f"| `option_{number}` | Sets the {word} limit. It defaults to {number}. |\n"
+        for number, word in zip(range(rows), ["tide", "harbour", "ferry", "quay", "buoy"] * rows, strict=False)
+    )
+    return "# Options\n\n| Option | What it does |\n|---|---|\n" + body
+
+
+def long_code(lines: int = 80) -> str:
+    body = "".join(f"def handler_{number}(*args, **kwargs):  # see [the docs](x)\n" for number in range(lines))
+    return "# Code\n\nThe example below registers every handler.\n\n```python\n" + body + "```\n\nThat is all.\n"
+
+
+def long_note(sentences: int = 40) -> str:
+    body = "\n".join(f"    Sentence number {number} of the note tells a detail.\n" for number in range(sentences))
+    return '# Notes\n\n!!! note "Careful"\n' + body
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "opening_start"),
+    [
+        (long_table(), "table", "| Option | What it does |\n|---|---|\n"),
+        (long_code(), "code", "```python\n"),
+        (long_note(), "callout", '!!! note "Careful"\n    '),
+    ],
+)
+def test_a_passage_cut_from_a_block_gets_its_opening(
+    text: str, kind: str, opening_start: str, splitter: SentenceSplitter
+) -> None:
+    """Every passage that starts inside a long table, fence or note gets the lines that open it; no other does."""
+    blocks = markdown_blocks(text)
+    passages = passages_of(text, splitter)
+    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    block = next(block for block in blocks if block.kind == kind)
+    inside = [passage for passage in passages if block.start < passage.start < block.end]
+    assert len(inside) >= 1
+    assert set(openings) == {passage.start for passage in inside}
+    assert all(opening.startswith(opening_start) for opening in openings.values())
+
+
+def test_rows_of_a_cut_table_are_rows(analyzer: Analyzer) -> None:
+    """A passage cut from a table, read after its opening, is rows: no unit runs from one row into the next."""
+    text = long_table()
+    blocks = markdown_blocks(text)
+    passages = passages_of(text, analyzer.splitter)
+    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    continued = next(passage for passage in passages if passage.start in openings)
+    units = quote_units(continued.text, analyzer.splitter.spans, openings[continued.start])
+    rows = [line for line in continued.text.split("\n") if line]
+    assert [(unit.kind, continued.text[unit.start : unit.end]) for unit in units] == [("row", row) for row in rows]
+    # Read alone, without its header, the same rows are one paragraph's sentences, and they run across rows.
+    alone = quote_units(continued.text, analyzer.splitter.spans)
+    assert any("\n" in continued.text[unit.start : unit.end] for unit in alone)
+
+
+def test_code_cut_from_a_fence_stays_code(analyzer: Analyzer) -> None:
+    """The lines of a cut code block are code, never a quote, and the text after its fence is text again."""
+    text = long_code()
+    blocks = markdown_blocks(text)
+    passages = passages_of(text, analyzer.splitter)
+    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    last = passages[-1]
+    assert last.start in openings and last.text.endswith("That is all.")
+    units = quote_units(last.text, analyzer.splitter.spans, openings[last.start])
+    assert {unit.kind for unit in units if "handler_" in last.text[unit.start : unit.end]} == {"code"}
+    assert ("sentence", "That is all.") in [(unit.kind, last.text[unit.start : unit.end]) for unit in units]
+
+
+def test_a_cut_note_is_still_sentences(analyzer: Analyzer) -> None:
+    """The indented body of a cut admonition reads as the note's paragraphs, not as an indented code block."""
+    text = long_note()
+    blocks = markdown_blocks(text)
+    passages = passages_of(text, analyzer.splitter)
+    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    last = passages[-1]
+    units = quote_units(last.text, analyzer.splitter.spans, openings[last.start])
+    assert units and {unit.kind for unit in units} == {"sentence"}
+    assert last.text[units[0].start : units[0].end].startswith("Sentence number")
+    assert {unit.kind for unit in quote_units(last.text, analyzer.splitter.spans)} != {"sentence"}
+
+
+def test_answers_from_a_cut_table_quote_one_row(tmp_path: Path, analyzer: Analyzer) -> None:
+    """End to end: a question about a row deep in a long table quotes that row, whole, and nothing else."""
+    index = index_of(tmp_path, long_table(), analyzer)
+    answer = index.ask("which option sets the buoy limit and defaults to 39?")
+    best = answer.passages[0]
+    assert best.opening.startswith("| Option | What it does |")
+    assert best.quote == "| `option_39` | Sets the buoy limit. It defaults to 39. |"

@@ -89,3 +89,13 @@ def test_hidden_spans_are_ordered_and_disjoint(markdown: str) -> None:
     text, start, end = shown(markdown, hidden, 0, len(markdown))
     assert (start, end) == (0, len(text))
     assert len(text) == len(markdown) - sum(end - start for start, end in hidden)
+
+
+def test_a_passage_cut_from_a_code_block_shows_its_code_as_written() -> None:
+    """Read after its fence, the rest of a cut code block is code: its asterisks and brackets stay."""
+    text = "def f(*args, **kwargs):  # [the docs](x)\n```\n\nAfter the **code**."
+    assert shown(text, hidden_markup(text, "```python\n"), 0, len(text))[0] == (
+        "def f(*args, **kwargs):  # [the docs](x)\n```\n\nAfter the code."
+    )
+    # Read alone, the code is text and the text after the fence is code.
+    assert as_read(text) == "def f(*args, **kwargs):  # the docs\n```\n\nAfter the **code**."

@@ -168,6 +168,8 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "passage of unknown document": _mutate(lambda p: p["passages"][0].update(doc=99)),
     "k1 missing": _mutate(lambda p: p.pop("k1")),
     "skipped not a list": _mutate(lambda p: p.update(skipped=7)),
+    "openings not pairs": _mutate(lambda p: p["documents"][0].update(openings=[[0]])),
+    "opening not text": _mutate(lambda p: p["documents"][0].update(openings=[[0, 7]])),
     "null everywhere": _mutate(lambda p: p.update(documents=None, passages=None)),
 }
 
@@ -524,3 +526,17 @@ def test_html_document_is_answered_and_its_saved_index_stays_current(
     assert "DISCORD_TOKEN" in answer["passages"][0]["quote"]
     again = open_current(corpus, index_dir, builtin_analyzer)
     assert not again.rebuilt
+
+
+def test_block_openings_round_trip(make_corpus, index_dir: Path, builtin_analyzer) -> None:
+    """A passage cut from a long table keeps its table's opening through a save and a load."""
+    rows = "".join(f"| `option_{number}` | Sets limit number {number} of the harbour. |\n" for number in range(60))
+    corpus = make_corpus({"options.md": "# Options\n\n| Option | What it does |\n|---|---|\n" + rows})
+    built = open_current(corpus, index_dir, builtin_analyzer).index
+    loaded = open_current(corpus, index_dir, builtin_analyzer)
+    assert not loaded.rebuilt
+    document = loaded.index.documents["options.md"]
+    assert document.openings and document.openings == built.documents["options.md"].openings
+    assert all(opening.startswith("| Option | What it does |\n|---|---|\n") for _, opening in document.openings)
+    question = "which option sets limit number 59 of the harbour?"
+    assert loaded.index.ask(question).to_json() == built.ask(question).to_json()
