@@ -509,6 +509,12 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _HEADING_ATTRIBUTES = re.compile(r"\{:?\s*[#.][^{}]*\}\s*$")
 
 
+def heading_attributes(line: str) -> tuple[int, int] | None:
+    """Where a heading line's attribute list is ("## Install {#setup}" -> the span of "{#setup}"), if it has one."""
+    attributes = _HEADING_ATTRIBUTES.search(line)
+    return None if attributes is None else (attributes.start(), attributes.end())
+
+
 def heading_title(text: str) -> str:
     """A heading's text without its attribute list: "Install {#setup}" -> "Install"."""
     attributes = _HEADING_ATTRIBUTES.search(text)

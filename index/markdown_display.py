@@ -5,7 +5,7 @@ span of that slice. To show it, the markers a rendered page hides are taken
 out: emphasis markers (`**default**` reads "default"), a link's brackets and
 target (`[edit_uri](#edit_uri)` reads "edit_uri"), an image's markup around
 its text, the angle brackets of an autolink, the backslash of an escape, and
-inline HTML and comments. Code spans keep their backticks, and code blocks,
+inline HTML and comments, and a heading's attribute list (`{#setup}`). Code spans keep their backticks, and code blocks,
 headings' `#`, list markers and table pipes are left as they are: they tell a
 reader what the text is.
 
@@ -23,7 +23,7 @@ from typing import Any
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from index.markdown import DISPLAY_PARSER
+from index.markdown import DISPLAY_PARSER, heading_attributes
 
 _SPACE = " \t\n"
 
@@ -49,12 +49,17 @@ def hidden_markup(markdown: str, opening: str = "") -> list[tuple[int, int]]:
         return [(max(start - shift, 0), end - shift) for start, end in hidden_markup(opening + markdown) if end > shift]
     line_starts = [0] + [match.end() for match in re.finditer("\n", markdown)]
     aligner = _Aligner(markdown)
+    in_heading = False
     for token in DISPLAY_PARSER.parse(markdown, {"references": _EveryLabel()}):
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
         if token.type != "inline" or not token.children:
             continue
         if token.map is not None and token.map[0] < len(line_starts):
             aligner.cursor = max(aligner.cursor, line_starts[token.map[0]])
         aligner.align(token.children)
+        if in_heading and token.map is not None and token.map[0] < len(line_starts):
+            aligner.hide_attributes(line_starts[token.map[0]])
     return aligner.hidden
 
 
@@ -114,6 +119,22 @@ class _Aligner:
         if kind.endswith(("_open", "_close")) and token.markup:
             return self._hide_next(token.markup)  # emphasis: "**", "*", "__", "_", "~~"
         return False
+
+    def hide_attributes(self, line_start: int) -> None:
+        """Hide the attribute list of the heading on the line at `line_start` ("{#setup}"), if it has one."""
+        line_end = self.source.find("\n", line_start)
+        line_end = len(self.source) if line_end < 0 else line_end
+        found = heading_attributes(self.source[line_start:line_end])
+        if found is None:
+            return
+        start, end = line_start + found[0], line_start + found[1]
+        while start > line_start and self.source[start - 1] in " \t":
+            start -= 1
+        # The parser read it as the heading's text: any markup found in it is part of it.
+        while self.hidden and self.hidden[-1][1] > start:
+            self.hidden.pop()
+        self.hidden.append((start, end))
+        self.cursor = max(self.cursor, end)
 
     def _find(self, text: str) -> int | None:
         found = self.source.find(text, self.cursor)

@@ -26,6 +26,8 @@ def as_read(markdown: str) -> str:
         ("one <!-- hidden --> two <br> three", "one  two  three"),
         (r"a literal \*star\* and 2 \_ 3", "a literal *star* and 2 _ 3"),
         ("&amp; stays as written", "&amp; stays as written"),
+        ("## Install {#setup}\n\nText.", "## Install\n\nText."),
+        ("# The *options* { #options .wide }", "# The options"),
     ],
 )
 def test_inline_markup_is_hidden_and_text_kept(markdown: str, reads: str) -> None:
