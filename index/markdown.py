@@ -217,7 +217,8 @@ def _child_blocks(tokens: list[Token], level: int) -> list[Token]:
     return [token for token in tokens if token.level == level + 1 and token.nesting >= 0 and token.map]
 
 
-def _is_comment(html: str) -> bool:
+def is_html_comment(html: str) -> bool:
+    """Whether an HTML block is one comment and nothing else ("<!-- YAML added: v19.9.0 -->")."""
     stripped = html.strip()
     return stripped.startswith("<!--") and stripped.endswith("-->") and stripped.count("<!--") == 1
 
@@ -279,7 +280,7 @@ def markdown_blocks(text: str, *, mdx: bool = False, parsed: ParsedBlocks | None
         if (
             kind is None
             or token.map is None
-            or (kind == "html" and _is_comment(token.content))
+            or (kind == "html" and is_html_comment(token.content))
             or (mdx and kind == "paragraph" and _is_mdx_code(tokens[position + 1]))
         ):
             position = closing + 1
@@ -454,7 +455,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans, opening: str = "") -> 
                 while start < end and text[start] in "> \t\n":
                     start += 1
             units.extend(Unit("sentence", *span, shared) for span in sentence_spans(text[start:end], start))
-        elif token.type == "html_block" and not _is_comment(token.content):
+        elif token.type == "html_block" and not is_html_comment(token.content):
             # Its words are searched, but raw HTML (a widget, a <details> list) is never the quote.
             units.append(Unit("html", *lines.span(*token.map), group))
     return [unit for unit in units if unit.start < unit.end]

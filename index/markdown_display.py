@@ -4,8 +4,10 @@ A passage stays a slice of its document, markup and all, and its quote is a
 span of that slice. To show it, the markers a rendered page hides are taken
 out: emphasis markers (`**default**` reads "default"), a link's brackets and
 target (`[edit_uri](#edit_uri)` reads "edit_uri"), an image's markup around
-its text, the angle brackets of an autolink, the backslash of an escape, and
-inline HTML and comments, and a heading's attribute list (`{#setup}`). Code spans keep their backticks, and code blocks,
+its text, the angle brackets of an autolink, the backslash of an escape,
+inline HTML, comments (and a block that is only a comment, as API docs put
+"<!-- YAML added: v0.1.29 -->" under each heading), and a heading's attribute
+list (`{#setup}`). Code spans keep their backticks, and code blocks,
 headings' `#`, list markers and table pipes are left as they are: they tell a
 reader what the text is.
 
@@ -23,7 +25,7 @@ from typing import Any
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from index.markdown import DISPLAY_PARSER, heading_attributes
+from index.markdown import DISPLAY_PARSER, heading_attributes, is_html_comment
 
 _SPACE = " \t\n"
 
@@ -53,6 +55,8 @@ def hidden_markup(markdown: str, opening: str = "") -> list[tuple[int, int]]:
     for token in DISPLAY_PARSER.parse(markdown, {"references": _EveryLabel()}):
         if token.type in ("heading_open", "heading_close"):
             in_heading = token.type == "heading_open"
+        if token.type == "html_block" and token.map is not None and is_html_comment(token.content):
+            aligner.hide_lines(line_starts, token.map[0], token.map[1])
         if token.type != "inline" or not token.children:
             continue
         if token.map is not None and token.map[0] < len(line_starts):
@@ -119,6 +123,18 @@ class _Aligner:
         if kind.endswith(("_open", "_close")) and token.markup:
             return self._hide_next(token.markup)  # emphasis: "**", "*", "__", "_", "~~"
         return False
+
+    def hide_lines(self, line_starts: Sequence[int], first: int, end: int) -> None:
+        """Hide lines `[first, end)` of the source, and the blank line after them if there is one."""
+
+        def start_of(line: int) -> int:
+            return line_starts[line] if line < len(line_starts) else len(self.source)
+
+        if start_of(first) < self.cursor:
+            return
+        if end < len(line_starts) and not self.source[start_of(end) : start_of(end + 1)].strip():
+            end += 1
+        self._hide(start_of(first), start_of(end))
 
     def hide_attributes(self, line_start: int) -> None:
         """Hide the attribute list of the heading on the line at `line_start` ("{#setup}"), if it has one."""
