@@ -138,6 +138,18 @@ def name_text(name: str) -> str:
     return _NAME_JOINERS.sub(" ", name)
 
 
+# An API reference's heading is a signature: "fs.readFile(path[, options], callback)", "`json.dumps(obj, *, ...)`",
+# "new URL(input[, base])". It names the function: its arguments are no part of the name.
+_SIGNATURE = re.compile(r"^(?P<name>(?:new\s+)?[^\s()]+)\((?:[^()]|\([^()]*\))*\)$")
+
+
+def heading_name(heading: str) -> str:
+    """The name a heading gives its section (see `name_text`), a signature's arguments left out."""
+    bare = heading.strip().strip("`").strip()
+    signature = _SIGNATURE.match(bare)
+    return name_text(signature.group("name") if signature else heading)
+
+
 def name_terms(name: str, tokenize: Tokenize) -> frozenset[str]:
     """The terms of a name (see `name_text`)."""
     return frozenset(tokenize(name_text(name)))
@@ -156,7 +168,7 @@ def subject_names(subject: frozenset[str], kinds: frozenset[str]) -> Iterator[fr
 
 def names_subject(heading: str, subject: frozenset[str], kinds: frozenset[str], tokenize: Tokenize) -> bool:
     """Whether `heading` names the subject: its terms are the subject's, save the subject's `kinds` terms."""
-    return name_terms(heading, tokenize) in set(subject_names(subject, kinds))
+    return frozenset(tokenize(heading_name(heading))) in set(subject_names(subject, kinds))
 
 
 # "NEW: New in version 1.4.", "Note: This command is unaware of workspaces.": an aside, not what X is.

@@ -35,6 +35,7 @@ from index.answers import (
 from index.definitions import (
     KIND_WORDS,
     NamedQuestion,
+    heading_name,
     is_lead_heading,
     name_terms,
     name_text,
@@ -317,20 +318,27 @@ class PassageIndex:
                 named_sections.setdefault((document.doc_id, path), document)
         if not named_sections:
             return None
-        # By (depth, rank): a page's own heading first, then the section of the best ranked candidate, then the
-        # sections none of whose passages ranked ("what are workspaces?").
-        named: dict[tuple[str, tuple[str, ...]], tuple[int, int, DocumentInfo]] = {}
+        # By (depth, spelling, rank): a page's own heading first; a heading spelt as the subject is before one
+        # that only stems alike ("subprocess.kill()" before "subprocess.killed"); then the section of the best
+        # ranked candidate, then the sections none of whose passages ranked ("what are workspaces?").
+        subject_words = set(name_text(asked.subject).casefold().split())
+
+        def spelt_otherwise(path: tuple[str, ...]) -> bool:
+            return not set(heading_name(path[-1]).casefold().split()) <= subject_words
+
+        named: dict[tuple[str, tuple[str, ...]], tuple[int, bool, int, DocumentInfo]] = {}
         for rank, position in enumerate(ranked):
             document = self._document_of[position]
             path = self._heading_path(document, position)
             for depth in range(len(path)):
                 if (document.doc_id, path[: depth + 1]) in named_sections:
-                    named.setdefault((document.doc_id, path[: depth + 1]), (depth, rank, document))
+                    key = (document.doc_id, path[: depth + 1])
+                    named.setdefault(key, (depth, spelt_otherwise(key[1]), rank, document))
                     break
         for (doc_id, path), document in named_sections.items():
-            named.setdefault((doc_id, path), (len(path) - 1, len(ranked), document))
-        by_priority = sorted(named.items(), key=lambda item: item[1][:2])
-        for (_, path), (_, _, document) in by_priority[:_NAMED_SECTIONS_READ]:
+            named.setdefault((doc_id, path), (len(path) - 1, spelt_otherwise(path), len(ranked), document))
+        by_priority = sorted(named.items(), key=lambda item: item[1][:3])
+        for (_, path), (_, _, _, document) in by_priority[:_NAMED_SECTIONS_READ]:
             introduction = self._introduction(document, path, asked)
             if introduction is not None:
                 return introduction
@@ -346,7 +354,7 @@ class PassageIndex:
                     for path in dict.fromkeys(document.sections.paths)
                     if path
                 ]
-                headings = self.analyzer.tokenizer.tokenize_all(name_text(path[-1]) for _, path in sections)
+                headings = self.analyzer.tokenizer.tokenize_all(heading_name(path[-1]) for _, path in sections)
                 by_name: dict[frozenset[str], list[tuple[DocumentInfo, tuple[str, ...]]]] = {}
                 for section, terms in zip(sections, headings, strict=True):
                     if terms:

@@ -116,6 +116,10 @@ def test_an_overview_question_searches_for_its_subject_alone(question: str, sear
         ("package-lock", "package-lock.json", False),  # "json" is no kind word
         ("Config Settings", "config", False),  # the heading says more than the subject
         ("Description", "npm prune", False),
+        ("fs.readFile(path[, options], callback)", "fs.readFile", True),  # a signature names its function
+        ("`buf.toString([encoding[, start[, end]]])`", "buf.toString", True),
+        ("new URL(input[, base])", "new URL", True),
+        ("Installation (Linux)", "installation", False),  # a space before "(": a remark, no signature
     ],
 )
 def test_a_heading_names_a_subject_with_its_own_words(heading: str, subject: str, named: bool) -> None:
@@ -283,3 +287,34 @@ def test_a_definition_that_leads_into_a_list_is_quoted_with_it(tmp_path: Path) -
     section, quote = _section_and_quote(tmp_path, {"ferry-moor.md": page}, "what does ferry moor do?")
     assert section == "ferry-moor › Description"
     assert quote == "This command does the following:\n\n1. Ties the ferry to the quay\n2. Lowers the gangway"
+
+
+API_PAGE = """# Boat
+
+## Class: Boat
+
+### `boat.moor(quay[, options])`
+
+<!-- YAML
+added: v1.2.0
+-->
+
+* `quay` {string} The quay to moor at, as the harbour master names it.
+* `options` {Object}
+
+Ties the boat up at a quay until it sails again.
+
+### `boat.moored`
+
+* {boolean}
+
+Whether `boat.moor()` tied the boat up: after `boat.moor()`, and until the boat sails, a boat is moored.
+"""
+
+
+def test_a_signature_heading_answers_what_its_function_does(tmp_path: Path) -> None:
+    """Not a parameter's list item, and not the section of a name that only stems alike ("moored")."""
+    assert _section_and_quote(tmp_path, {"boat.md": API_PAGE}, "what does boat.moor do?") == (
+        "Boat › Class: Boat › boat.moor(quay[, options])",
+        "Ties the boat up at a quay until it sails again.",
+    )
