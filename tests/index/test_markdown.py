@@ -639,6 +639,12 @@ def long_note(sentences: int = 40) -> str:
     return '# Notes\n\n!!! note "Careful"\n' + body
 
 
+def cut_passages(text: str, splitter: SentenceSplitter) -> tuple[list[Passage], dict[int, str]]:
+    """A document's passages, and the opening of each that starts inside a block, by its start."""
+    passages = passages_of(text, splitter)
+    return passages, dict(block_openings(text, markdown_blocks(text), [passage.start for passage in passages]))
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "opening_start"),
     [
@@ -651,10 +657,8 @@ def test_a_passage_cut_from_a_block_gets_its_opening(
     text: str, kind: str, opening_start: str, splitter: SentenceSplitter
 ) -> None:
     """Every passage that starts inside a long table, fence or note gets the lines that open it; no other does."""
-    blocks = markdown_blocks(text)
-    passages = passages_of(text, splitter)
-    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
-    block = next(block for block in blocks if block.kind == kind)
+    passages, openings = cut_passages(text, splitter)
+    block = next(block for block in markdown_blocks(text) if block.kind == kind)
     inside = [passage for passage in passages if block.start < passage.start < block.end]
     assert len(inside) >= 1
     assert set(openings) == {passage.start for passage in inside}
@@ -664,9 +668,7 @@ def test_a_passage_cut_from_a_block_gets_its_opening(
 def test_rows_of_a_cut_table_are_rows(analyzer: Analyzer) -> None:
     """A passage cut from a table, read after its opening, is rows: no unit runs from one row into the next."""
     text = long_table()
-    blocks = markdown_blocks(text)
-    passages = passages_of(text, analyzer.splitter)
-    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    passages, openings = cut_passages(text, analyzer.splitter)
     continued = next(passage for passage in passages if passage.start in openings)
     units = quote_units(continued.text, analyzer.splitter.spans, openings[continued.start])
     rows = [line for line in continued.text.split("\n") if line]
@@ -679,9 +681,7 @@ def test_rows_of_a_cut_table_are_rows(analyzer: Analyzer) -> None:
 def test_code_cut_from_a_fence_stays_code(analyzer: Analyzer) -> None:
     """The lines of a cut code block are code, never a quote, and the text after its fence is text again."""
     text = long_code()
-    blocks = markdown_blocks(text)
-    passages = passages_of(text, analyzer.splitter)
-    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    passages, openings = cut_passages(text, analyzer.splitter)
     last = passages[-1]
     assert last.start in openings and last.text.endswith("That is all.")
     units = quote_units(last.text, analyzer.splitter.spans, openings[last.start])
@@ -692,9 +692,7 @@ def test_code_cut_from_a_fence_stays_code(analyzer: Analyzer) -> None:
 def test_a_cut_note_is_still_sentences(analyzer: Analyzer) -> None:
     """The indented body of a cut admonition reads as the note's paragraphs, not as an indented code block."""
     text = long_note()
-    blocks = markdown_blocks(text)
-    passages = passages_of(text, analyzer.splitter)
-    openings = dict(block_openings(text, blocks, [passage.start for passage in passages]))
+    passages, openings = cut_passages(text, analyzer.splitter)
     last = passages[-1]
     units = quote_units(last.text, analyzer.splitter.spans, openings[last.start])
     assert units and {unit.kind for unit in units} == {"sentence"}
