@@ -248,7 +248,7 @@ def is_markdown_file(doc_id: str) -> bool:
 
 
 def document_text(raw: bytes, doc_id: str, encoding: str | None = None) -> tuple[str, str | None, str]:
-    """A file's document text, the title an HTML page gives, and the encoding it was read with.
+    """A file's document text, the title an HTML page or a PDF gives, and the encoding it was read with.
 
     `encoding`, when given (a saved index knows it), is used rather than detected. Raises `SkippedDocument`
     when the file can't be read as the document it names. A PDF is read by pypdf, and its encoding is
@@ -256,7 +256,8 @@ def document_text(raw: bytes, doc_id: str, encoding: str | None = None) -> tuple
     """
     if is_pdf(doc_id):
         try:
-            return pdf_text(raw), None, UTF8
+            text, title = pdf_text(raw)
+            return text, title, UTF8
         except PdfError as error:
             raise SkippedDocument(f"{doc_id}: {error}") from None
     if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:

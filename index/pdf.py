@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from index.errors import QuotebotError
 from index.typos import english_words
@@ -27,6 +28,8 @@ _PAGE_NUMBER = re.compile(
     r"[\s\-–—]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—]*", re.IGNORECASE
 )
 _DIGITS = re.compile(r"\d+")
+# A line of a table of contents or an index: dot leaders, then a page number ("2.2 Naming . . . . . 3").
+_LEADER_LINE = re.compile(r".*?(?:\s?\.){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})", re.IGNORECASE)
 # How a page's text ends when its last sentence is finished, and the next page starts a paragraph.
 _FINISHED = re.compile(r"""[.!?:;)\]"'”’»]\s*$""")
 # A word broken at a line's end: letters, a hyphen, the line break, and lower-case letters.
@@ -41,9 +44,15 @@ def is_pdf(doc_id: str) -> bool:
     return doc_id.lower().endswith(PDF_SUFFIX)
 
 
-def pdf_text(data: bytes) -> str:
-    """A PDF's text, its pages joined (see `joined_pages`). Raises `PdfError` when pypdf can't read it or it is
-    encrypted.
+class PdfText(NamedTuple):
+    text: str
+    """The pages' text, joined (see `joined_pages`)."""
+    title: str | None
+    """What the first page prints first, when it reads as a title (see `first_page_title`)."""
+
+
+def pdf_text(data: bytes) -> PdfText:
+    """A PDF's text and title. Raises `PdfError` when pypdf can't read it or it is encrypted.
 
     The title in a PDF's metadata is left alone: as often as not it is the tool's ("Microsoft Word - draft3.docx").
     """
@@ -59,17 +68,50 @@ def pdf_text(data: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         raise PdfError(f"the PDF can't be read ({type(error).__name__})") from error
-    return joined_pages(pages)
+    return PdfText(joined_pages(pages), first_page_title(pages))
+
+
+# A title is a short line that isn't a sentence: "Shared MIME-info Database", "Harbour Handbook".
+MAX_TITLE_CHARS = 100
+MAX_TITLE_WORDS = 12
+_NOT_A_TITLE_END = re.compile(r"[.,;:]$")
+
+
+def first_page_title(pages: Sequence[str]) -> str | None:
+    """The first line the first page with text prints, when it reads as a title; else None.
+
+    Reports, manuals and papers print their title first, often as the running title of every page (which
+    `joined_pages` leaves out of the text). A page number, a sentence or a long line is no title.
+    """
+    for page in pages:
+        lines = [" ".join(line.split()) for line in page.split("\n") if line.strip()]
+        if not lines:
+            continue
+        first = lines[0]
+        if (
+            len(first) <= MAX_TITLE_CHARS
+            and len(first.split()) <= MAX_TITLE_WORDS
+            and any(char.isalpha() for char in first)
+            and not _PAGE_NUMBER.fullmatch(first)
+            and not _NOT_A_TITLE_END.search(first)
+        ):
+            return first
+        return None
+    return None
 
 
 def joined_pages(pages: Sequence[str]) -> str:
-    """The pages' texts as one text, without their page numbers and running headers and footers.
+    """The pages' texts as one text, without their page numbers, running headers and footers, and the lines of
+    a table of contents or an index (dot leaders and a page number): they point to the text, they aren't it.
 
     A page whose text ends in the middle of a sentence runs on to the next page's first line; a page
     that ends a sentence is a paragraph break away from the next. A word hyphenated at a line's end is
     written whole when it is an English word ("docu-" / "ment" is "document"; "self-" / "contained" stays).
     """
-    lines_of = [[line.rstrip() for line in page.split("\n") if line.strip()] for page in pages]
+    lines_of = [
+        [line.rstrip() for line in page.split("\n") if line.strip() and not _LEADER_LINE.fullmatch(line.strip())]
+        for page in pages
+    ]
     running = _running_lines(lines_of)
     texts: list[str] = []
     for lines in lines_of:

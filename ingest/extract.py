@@ -109,7 +109,7 @@ def _extract_html(data: bytes, url: str | None) -> tuple[str, str | None, str | 
     return page.text, page.title, page.published, page.canonical_url, encoding
 
 
-def _extract_pdf(data: bytes) -> str:
+def _extract_pdf(data: bytes) -> tuple[str, str | None]:
     try:
         return pdf_text(data)
     except PdfError as error:
@@ -131,7 +131,7 @@ def extract_document(
     kind = document_kind(filename=filename, content_type=content_type, url=url)
     found_title = published = canonical_url = encoding = None
     if kind == "pdf":
-        raw_text = _extract_pdf(data)
+        raw_text, found_title = _extract_pdf(data)
     elif kind == "html":
         raw_text, found_title, published, canonical_url, encoding = _extract_html(data, url)
     else:

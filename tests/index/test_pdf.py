@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from pdf_files import pdf_with_pages
 
 from index.documents import load_corpus
 from index.passages import split_passages
-from index.pdf import joined_pages
+from index.pdf import first_page_title, joined_pages
 from index.sentences import SentenceSplitter
 from index.store import open_index
 from ingest.extract import extract_document
@@ -69,6 +70,30 @@ def test_an_uploaded_pdf_is_one_text_a_sentence_never_cut_by_its_page_break() ->
     assert any("and the last one\nleaves at midnight" in passage.text for passage in passages)
 
 
+def test_a_table_of_contents_and_an_index_are_left_out() -> None:
+    """Their lines point to pages; a sentence with an ellipsis, or a number after it, is the text's."""
+    contents = "Table of Contents\n1 Ferries . . . . . . . . . . . 1\n2 Parking ........ 3\nPreface. . . . . . . . iv\n"
+    index = "Index\nferry timetable . . . . . . . . 12\n"
+    text = joined_pages([contents, "Ferries\nThe ferry waits... and waits.... 20 minutes, at most.\n", index])
+    assert text == "Table of Contents\nFerries\nThe ferry waits... and waits.... 20 minutes, at most.\n\nIndex"
+
+
+@pytest.mark.parametrize(
+    ("pages", "title"),
+    [
+        (["Shared MIME-info Database\nX Desktop Group\n1. Introduction\n"], "Shared MIME-info Database"),
+        (["", "  \n", "Libtasn1\nAbstract Syntax Notation One (ASN.1) library\n"], "Libtasn1"),  # the first with text
+        (["- 1 -\nHarbour Handbook\n"], None),  # a page number
+        (["The ferry leaves the north pier every twenty minutes.\n"], None),  # a sentence
+        (["Contents:\nFerries\n"], None),
+        (["One two three four five six seven eight nine ten eleven twelve thirteen\n"], None),
+        ([], None),
+    ],
+)
+def test_a_pdfs_title_is_what_its_first_page_prints_first(pages: list[str], title: str | None) -> None:
+    assert first_page_title(pages) == title
+
+
 def test_a_word_broken_at_a_line_end_is_whole_when_it_is_an_english_word() -> None:
     text = joined_pages(["The docu-\nment is cre-\nated for self-\ncontained use by Wid-\ngetron."])
     assert text == "The document\nis created\nfor self-\ncontained use by Wid-\ngetron."
@@ -79,7 +104,7 @@ def test_a_pdf_in_a_corpus_folder_is_read_answered_and_its_saved_index_reopened(
 ) -> None:
     corpus = make_corpus({"handbook.pdf": pdf_with_pages(MANUAL), "notes.txt": "Notes about the weather."})
     documents = {document.doc_id: document for document in load_corpus(corpus).documents}
-    assert documents["handbook.pdf"].title == "Handbook"  # from the file name: PDF metadata titles are unreliable
+    assert documents["handbook.pdf"].title == "Harbour Handbook"  # what its first page prints first
     opened = open_index(corpus, index_dir, analyzer=builtin_analyzer)
     answer = opened.index.ask("when does the last ferry leave?")
     assert answer.found and answer.passages[0].passage.doc_id == "handbook.pdf"

@@ -115,6 +115,10 @@ def test_pdf_text_is_extracted() -> None:
     doc = extract_document(pdf_with_text("Tides follow the moon"), filename="tides.pdf")
     assert doc.kind == "pdf"
     assert "Tides follow the moon" in doc.text
+    assert doc.title == "Tides follow the moon"  # what its first page prints first
+    assert extract_document(pdf_with_text("Tides follow the moon"), filename="tides.pdf", title="Tides").title == (
+        "Tides"  # a title given wins
+    )
 
 
 def test_broken_pdf_is_a_clear_error() -> None:
