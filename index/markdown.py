@@ -37,12 +37,81 @@ COLON_ADMONITIONS = frozenset(
     {"note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary", "details"}
 )
 _COLON_ADMONITION = re.compile(r"\s*(?P<kind>[A-Za-z]+)(?=[\s\[{]|$)")
+# The directives of MyST (Sphinx's Markdown) whose body is Markdown to read: its admonitions, version notes and
+# collapsible blocks. Other directives ("{toctree}", "{code-block}", "{eval-rst}") keep their body as code.
+MYST_ADMONITIONS = frozenset(
+    """
+    admonition attention caution danger error hint important note seealso tip warning
+    versionadded versionchanged versionremoved deprecated dropdown topic sidebar margin
+    """.split()
+)
+_MYST_COLON_DIRECTIVE = re.compile(r"\s*\{(?P<kind>[A-Za-z]+)\}")
 
 
 def _is_colon_admonition(params: str, *_: object) -> bool:
-    """Whether the rest of a ":::" line opens an admonition: ":::tip", ":::note[Title]", "::: warning Title"."""
+    """Whether the rest of a ":::" line opens an admonition: ":::tip", ":::note[Title]", "::: warning Title", and
+    MyST's ":::{note}"."""
+    myst = _MYST_COLON_DIRECTIVE.match(params)
+    if myst is not None:
+        return myst.group("kind").lower() in MYST_ADMONITIONS
     match = _COLON_ADMONITION.match(params)
     return match is not None and match.group("kind").lower() in COLON_ADMONITIONS
+
+
+# A MyST directive in a code fence: "```{note}", "````{versionadded} 22.2" (a longer fence holds a shorter one).
+_MYST_FENCE = re.compile(r"(?P<fence>`{3,}|~{3,})\{(?P<kind>[A-Za-z]+)\}[ \t]*(?P<arguments>[^`\n]*?)[ \t]*$")
+# A directive's options before its body: ":class: tip", or a YAML block between "---" lines.
+_MYST_OPTION = re.compile(r"[ \t]*:[\w-]+:")
+
+
+def _myst_directive(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Parse a MyST admonition written as a code fence ("```{note}" ... "```") as an admonition: its body is
+    Markdown, not code. It makes the tokens mdit-py-plugins' `admon` makes, so it is read as any admonition."""
+    if state.is_code_block(start_line):
+        return False
+    line_start = state.bMarks[start_line] + state.tShift[start_line]
+    match = _MYST_FENCE.match(state.src, line_start, state.eMarks[start_line])
+    if match is None or match.group("kind").lower() not in MYST_ADMONITIONS:
+        return False
+    if silent:
+        return True
+    fence = match.group("fence")
+    closing = end_line  # an unclosed directive runs to the end, as an unclosed fence does
+    for line in range(start_line + 1, end_line):
+        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].rstrip()
+        if state.sCount[line] - state.blkIndent < 4 and len(text) >= len(fence) and text == fence[0] * len(text):
+            closing = line
+            break
+    body_start = start_line + 1
+    if body_start < closing and state.src[state.bMarks[body_start] : state.eMarks[body_start]].strip() == "---":
+        for line in range(body_start + 1, closing):
+            if state.src[state.bMarks[line] : state.eMarks[line]].strip() == "---":
+                body_start = line + 1
+                break
+    while body_start < closing and _MYST_OPTION.match(state.src, state.bMarks[body_start], state.eMarks[body_start]):
+        body_start += 1
+    kind = match.group("kind").lower()
+    title_text = " ".join(part for part in (kind, match.group("arguments")) if part)
+    end = min(closing + 1, end_line)
+    opening = state.push("admonition_open", "div", 1)
+    opening.block, opening.map, opening.info, opening.markup = True, [start_line, end], kind, fence
+    state.push("admonition_title_open", "p", 1).map = [start_line, start_line + 1]
+    title = state.push("inline", "", 0)
+    title.content, title.map, title.children = title_text, [start_line, start_line + 1], []
+    state.push("admonition_title_close", "p", -1)
+    saved = state.parentType, state.lineMax
+    state.parentType, state.lineMax = "admonition", closing
+    state.md.block.tokenize(state, body_start, closing)
+    state.parentType, state.lineMax = saved
+    state.push("admonition_close", "div", -1).block = True
+    state.line = end
+    return True
+
+
+def _myst_directives_plugin(parser: MarkdownIt) -> None:
+    parser.block.ruler.before(
+        "fence", "myst_directive", _myst_directive, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
 
 
 # A Material for MkDocs content tab (pymdownx.tabbed): '=== "Python"', its body indented four spaces.
@@ -92,7 +161,8 @@ def _content_tabs_plugin(parser: MarkdownIt) -> None:
 
 
 def _parser() -> MarkdownIt:
-    """CommonMark with tables, YAML front matter, admonitions and content tabs. Parsing keeps no state between calls."""
+    """CommonMark with tables, YAML front matter, admonitions (MyST's too) and content tabs. Parsing keeps no state
+    between calls."""
     return (
         MarkdownIt("commonmark")
         .enable("table")
@@ -100,6 +170,7 @@ def _parser() -> MarkdownIt:
         .use(admon_plugin)
         .use(container_plugin, name="admonition", validate=_is_colon_admonition)
         .use(_content_tabs_plugin)
+        .use(_myst_directives_plugin)
     )
 
 

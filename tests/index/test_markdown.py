@@ -450,6 +450,69 @@ def test_colon_admonition_title_is_searched_and_its_body_quoted(tmp_path: Path, 
     assert answer.passages[0].quote == "Pass the dirty flag to rebuild only the pages that changed."
 
 
+MYST = """# Authentication
+
+```{note}
+:class: tip
+Only ASCII characters are allowed in `.netrc` files.
+
+Whitespace is not allowed in passwords.
+```
+
+````{versionadded} 22.2
+Keyring support arrived.
+
+```python
+keyring.set_password("pip", "user", "secret")
+```
+````
+
+```{code-block} python
+print("a code block stays code")
+```
+
+:::{warning}
+Tokens in URLs end up in logs.
+:::
+"""
+
+
+def test_myst_admonitions_are_markdown_and_other_directives_code(analyzer: Analyzer) -> None:
+    """MyST's fenced `{note}` and `{versionadded}` and its `:::{warning}` read as admonitions: the body's
+    sentences are quotes, the opening line is a title and the options are neither; `{code-block}` is code."""
+    assert units_of(MYST, analyzer) == [
+        ("heading", "# Authentication"),
+        ("heading", "```{note}"),
+        ("sentence", "Only ASCII characters are allowed in `.netrc` files."),
+        ("sentence", "Whitespace is not allowed in passwords."),
+        ("heading", "````{versionadded} 22.2"),
+        ("sentence", "Keyring support arrived."),
+        ("code", '```python\nkeyring.set_password("pip", "user", "secret")\n```'),
+        ("code", '```{code-block} python\nprint("a code block stays code")\n```'),
+        ("heading", ":::{warning}"),
+        ("sentence", "Tokens in URLs end up in logs."),
+    ]
+    assert [block.kind for block in markdown_blocks(MYST)] == ["heading", "callout", "callout", "code", "callout"]
+    assert ":class:" not in searchable_text(MYST)
+
+
+def test_a_myst_note_answers(tmp_path: Path, analyzer: Analyzer) -> None:
+    index = index_of(tmp_path, MYST, analyzer)
+    answer = index.ask("are non-ascii characters allowed in .netrc files?")
+    assert answer.passages[0].quote == "Only ASCII characters are allowed in `.netrc` files."
+
+
+def test_an_unclosed_myst_directive_runs_to_the_end_as_a_fence_does(analyzer: Analyzer) -> None:
+    text = "Intro.\n\n```{tip}\nKeep it short.\n\n## Not a heading of the page\n"
+    assert units_of(text, analyzer) == [
+        ("sentence", "Intro."),
+        ("heading", "```{tip}"),
+        ("sentence", "Keep it short."),
+        ("heading", "## Not a heading of the page"),
+    ]
+    assert [block.kind for block in markdown_blocks(text)] == ["paragraph", "callout"]
+
+
 def test_mkdocstrings_reference_line_is_no_admonition() -> None:
     """`::: package.module` (an API reference, never closed) is a paragraph, and the page after it stays itself."""
     text = "# API\n\n::: mkdocs.plugins.BasePlugin.on_startup\n\n## Events\n\nEvents run in order.\n"
