@@ -9,8 +9,9 @@ Besides CommonMark, tables and YAML front matter, the parser reads the
 callouts documentation sites write: MkDocs and Python-Markdown admonitions
 (`!!! note "Title"` with an indented body, and the collapsible `???` and
 `???+`), Material for MkDocs content tabs (`=== "Python"` with an indented
-body), and Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`).
-Their bodies are Markdown, not code. GitHub's alerts (`> [!NOTE]`) are block
+body), Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`), and
+MyST's (Sphinx's Markdown) admonitions in a code fence ("```{note}" ...
+"```") or a colon fence (":::{note}"). Their bodies are Markdown, not code. GitHub's alerts (`> [!NOTE]`) are block
 quotes whose first line names them. In MDX (`.mdx`), the `import` and
 `export` statements and `{/* comments */}` are no text.
 """
