@@ -60,15 +60,17 @@ _DEFAULT_QUESTIONS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?default(?:\s+value)?\s+(?:for|of)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+        # "what is the default encoding for fs.readFile?": a parameter's default, in its function's section.
+        r"^\s*(?:what(?:'s|’s|s|\s+is|\s+are)\s+)?(?:the\s+)?default\s+(?P<detail>[^\s?]+)"
+        r"\s+(?:for|of|in)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
         r"^\s*(?:is|are)\s+(?P<subject>.+?)\s+(?:on|off|enabled|disabled|set|true|false)\s+by\s+default\s*[?.!]*\s*$",
         r"^\s*what\s+does\s+(?P<subject>.+?)\s+default\s+to\s*[?.!]*\s*$",
         r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?(?P<subject>.+?)(?:'s|’s)?\s+default(?:\s+value)?\s*[?.!]*\s*$",
     )
 )
-# A unit that states a default: "**default**: `'site'`", "Default: true", "Defaults to", "on by default".
-_DEFAULT_STATEMENT = re.compile(
-    r"^[\W_]*defaults?[\W_]*:|\bdefaults?\s+(?:is|to|value)\b|\bby\s+default\b", re.IGNORECASE
-)
+# A unit that states a default: "**default**: `'site'`", "Default: true", "`encoding` {string} **Default:** `null`",
+# "Defaults to", "on by default".
+_DEFAULT_STATEMENT = re.compile(r"\bdefaults?[*_`\s]*:|\bdefaults?\s+(?:is|to|value)\b|\bby\s+default\b", re.IGNORECASE)
 
 Wanted = Literal["definition", "default"]
 
@@ -79,12 +81,24 @@ class NamedQuestion:
 
     subject: str
     wants: Wanted
+    detail: str = ""
+    """What of the subject a default is asked of ("encoding" in "the default encoding for fs.readFile?"), if not
+    of the subject itself."""
 
     def answered_by(self, text: str, kind: str) -> bool:
         """Whether a unit of the section (its `text` and kind) answers: the first that does is the quote."""
         if self.wants == "default":
-            return kind in QUOTABLE and _DEFAULT_STATEMENT.search(text) is not None
+            return (
+                kind in QUOTABLE
+                and _DEFAULT_STATEMENT.search(text) is not None
+                and (not self.detail or _names(text, self.detail))
+            )
         return kind == "sentence" and not is_aside(text)
+
+
+def _names(text: str, word: str) -> bool:
+    """Whether `text` holds `word` as a word of its own ("encoding" in "`encoding` {string}", not in "encodings")."""
+    return re.search(rf"(?<![\w-]){re.escape(word.strip('`'))}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def named_question(question: str) -> NamedQuestion | None:
@@ -94,7 +108,8 @@ def named_question(question: str) -> NamedQuestion | None:
         match = pattern.match(question)
         if match is not None:
             subject = _checked_subject(match.group("subject"))
-            return None if subject is None else NamedQuestion(subject, "default")
+            detail = match.groupdict().get("detail") or ""
+            return None if subject is None else NamedQuestion(subject, "default", detail)
     subject = definition_subject(question)
     return None if subject is None else NamedQuestion(subject, "definition")
 

@@ -225,6 +225,9 @@ def test_a_section_deep_in_a_long_page_is_found(tmp_path: Path) -> None:
         ("is ignore-scripts on by default?", NamedQuestion("ignore-scripts", "default")),
         ("what does audit default to?", NamedQuestion("audit", "default")),
         ("default value of save-exact", NamedQuestion("save-exact", "default")),
+        ("what is the default encoding for fs.readFile?", NamedQuestion("fs.readFile", "default", "encoding")),
+        ("what's the default port of the inspector?", NamedQuestion("the inspector", "default", "port")),
+        ("the default speed in boat.moor", NamedQuestion("boat.moor", "default", "speed")),
         ("what does npm prune do?", NamedQuestion("npm prune", "definition")),
         ("what is the default registry?", NamedQuestion("the default registry", "definition")),
         ("dark mode default theme?", None),
@@ -299,8 +302,10 @@ API_PAGE = """# Boat
 added: v1.2.0
 -->
 
-* `quay` {string} The quay to moor at, as the harbour master names it.
+* `quay` {string} The quay to moor at, as the harbour master names it. **Default:** `'north'`.
 * `options` {Object}
+  * `speed` {integer} How fast to come alongside, in knots. **Default:** `2`.
+  * `speeds` {integer[]} The speeds to try in turn. **Default:** `[2, 1]`.
 
 Ties the boat up at a quay until it sails again.
 
@@ -317,4 +322,36 @@ def test_a_signature_heading_answers_what_its_function_does(tmp_path: Path) -> N
     assert _section_and_quote(tmp_path, {"boat.md": API_PAGE}, "what does boat.moor do?") == (
         "Boat › Class: Boat › boat.moor(quay[, options])",
         "Ties the boat up at a quay until it sails again.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        (
+            "what is the default speed for boat.moor?",
+            "`speed` {integer} How fast to come alongside, in knots. **Default:** `2`.",
+        ),
+        (
+            "what's the default quay for boat.moor?",
+            "`quay` {string} The quay to moor at, as the harbour master names it. **Default:** `'north'`.",
+        ),
+        (
+            "what is the default for boat.moor?",
+            "`quay` {string} The quay to moor at, as the harbour master names it. **Default:** `'north'`.",
+        ),
+    ],
+)
+def test_a_parameters_default_is_quoted_from_its_functions_section(tmp_path: Path, question: str, quote: str) -> None:
+    """The first default the section states that names the parameter: not another parameter's, nor "speeds", nor
+    one of a page that says "default speed" more often."""
+    speeds = (
+        "# Sailing\n\n## `boat.sail([options])`\n\n* `options` {Object}\n"
+        "  * `speed` {integer} The default speed, the default speed of a boat that sails. **Default:** `8`.\n"
+        "  * `quay` {string} The default quay a boat sails for is the default quay. **Default:** `'south'`.\n\n"
+        "The default speed and the default quay are defaults for boat.moor too, by default.\n"
+    )
+    assert _section_and_quote(tmp_path, {"boat.md": API_PAGE, "sailing.md": speeds}, question) == (
+        "Boat › Class: Boat › boat.moor(quay[, options])",
+        quote,
     )
