@@ -72,7 +72,22 @@ _DEFAULT_QUESTIONS = tuple(
 # "Defaults to", "on by default".
 _DEFAULT_STATEMENT = re.compile(r"\bdefaults?[*_`\s]*:|\bdefaults?\s+(?:is|to|value)\b|\bby\s+default\b", re.IGNORECASE)
 
-Wanted = Literal["definition", "default"]
+# "what does fs.readFileSync return?", "what type does buf.toString return?", "the return value of path.parse?":
+# what a function gives back, stated in the section its signature heads.
+_RETURN_QUESTIONS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"^\s*what(?:\s+\w+)?\s+(?:does|do|will)\s+(?P<subject>.+?)\s+return\s*[?.!]*\s*$",
+        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?return(?:ed)?\s+(?:value|type)\s+(?:of|for)\s+(?P<subject>.+?)"
+        r"\s*[?.!]*\s*$",
+        r"^\s*what(?:'s|’s|s|\s+is)\s+returned\s+by\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+    )
+)
+# A unit that says what a function returns: "Returns: {string}", "Returns the contents of the file.", "Return a
+# list of ..." (a parameter's "A function that returns ..." is about the parameter).
+_RETURN_STATEMENT = re.compile(r"^[\W_]*returns?\b", re.IGNORECASE)
+
+Wanted = Literal["definition", "default", "return"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +108,16 @@ class NamedQuestion:
                 and _DEFAULT_STATEMENT.search(text) is not None
                 and (not self.detail or _names(text, self.detail))
             )
+        if self.wants == "return":
+            return kind in QUOTABLE and (_RETURN_STATEMENT.match(text) is not None or _returns(text, self.subject))
         return kind == "sentence" and not is_aside(text)
+
+
+def _returns(text: str, subject: str) -> bool:
+    """Whether `text` opens by saying what `subject` returns: "The `path.parse()` method returns an object"."""
+    name = re.escape(name_text(subject).split()[-1]) if name_text(subject).split() else ""
+    opening = rf"^[\W_]*(?:the\s+)?[\w.`]*{name}\b[`()]*(?:\s+(?:method|function))?\s+returns\b"
+    return bool(name) and re.match(opening, text, re.IGNORECASE) is not None
 
 
 def _names(text: str, word: str) -> bool:
@@ -102,7 +126,7 @@ def _names(text: str, word: str) -> bool:
 
 
 def named_question(question: str) -> NamedQuestion | None:
-    """What `question` asks of a thing the documents may name: its default value, or what it is."""
+    """What `question` asks of a thing the documents may name: its default value, what it returns, or what it is."""
     # Default first: "what's the default for strict?" is also "what's" + "the default for strict".
     for pattern in _DEFAULT_QUESTIONS:
         match = pattern.match(question)
@@ -110,6 +134,11 @@ def named_question(question: str) -> NamedQuestion | None:
             subject = _checked_subject(match.group("subject"))
             detail = match.groupdict().get("detail") or ""
             return None if subject is None else NamedQuestion(subject, "default", detail)
+    for pattern in _RETURN_QUESTIONS:
+        match = pattern.match(question)
+        if match is not None:
+            subject = _checked_subject(match.group("subject"))
+            return None if subject is None else NamedQuestion(subject, "return")
     subject = definition_subject(question)
     return None if subject is None else NamedQuestion(subject, "definition")
 

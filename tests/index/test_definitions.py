@@ -228,6 +228,11 @@ def test_a_section_deep_in_a_long_page_is_found(tmp_path: Path) -> None:
         ("what is the default encoding for fs.readFile?", NamedQuestion("fs.readFile", "default", "encoding")),
         ("what's the default port of the inspector?", NamedQuestion("the inspector", "default", "port")),
         ("the default speed in boat.moor", NamedQuestion("boat.moor", "default", "speed")),
+        ("what does fs.readFileSync return?", NamedQuestion("fs.readFileSync", "return")),
+        ("what type does buf.toString return", NamedQuestion("buf.toString", "return")),
+        ("what's the return value of path.parse?", NamedQuestion("path.parse", "return")),
+        ("what is returned by boat.moor?", NamedQuestion("boat.moor", "return")),
+        ("what does it return?", None),
         ("what does npm prune do?", NamedQuestion("npm prune", "definition")),
         ("what is the default registry?", NamedQuestion("the default registry", "definition")),
         ("dark mode default theme?", None),
@@ -306,6 +311,8 @@ added: v1.2.0
 * `options` {Object}
   * `speed` {integer} How fast to come alongside, in knots. **Default:** `2`.
   * `speeds` {integer[]} The speeds to try in turn. **Default:** `[2, 1]`.
+  * `onTied` {Function} A function that returns nothing, called once the boat is tied up.
+* Returns: {boolean} Whether the boat is tied up.
 
 Ties the boat up at a quay until it sails again.
 
@@ -354,4 +361,17 @@ def test_a_parameters_default_is_quoted_from_its_functions_section(tmp_path: Pat
     assert _section_and_quote(tmp_path, {"boat.md": API_PAGE, "sailing.md": speeds}, question) == (
         "Boat › Class: Boat › boat.moor(quay[, options])",
         quote,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what does boat.moor return?", "what's the return value of boat.moor?", "what is returned by boat.moor?"],
+)
+def test_what_a_function_returns_is_quoted_from_its_section(tmp_path: Path, question: str) -> None:
+    """Its "Returns:" line: not a parameter's "a function that returns", nor another page's many "returns"."""
+    other = "# Quays\n\nA quay returns boats. It returns what the boat returns when it moors: it returns.\n"
+    assert _section_and_quote(tmp_path, {"boat.md": API_PAGE, "quays.md": other}, question) == (
+        "Boat › Class: Boat › boat.moor(quay[, options])",
+        "Returns: {boolean} Whether the boat is tied up.",
     )
