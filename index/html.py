@@ -12,6 +12,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
 HTML_SUFFIXES = (".html", ".htm")
 # Documentation generators put a permalink after each heading (Python-Markdown's toc, MkDocs, Sphinx: "¶").
@@ -151,11 +152,33 @@ def _stop_if_idle(worker: ProcessPoolExecutor) -> None:
     worker.shutdown(wait=False)
 
 
+# What a heading's link to itself shows: Node.js's "#", Sphinx's and MkDocs' "¶", GitHub's empty icon link.
+_PERMALINK_TEXTS = frozenset({"", "#", "¶", "§", "🔗", "∞"})
+_HEADING_LINKS = "|".join(f"//h{level}//a[starts-with(@href, '#')]" for level in range(1, 7))
+
+
+def _without_heading_permalinks(html: str) -> Any:
+    """The page parsed, without the links headings carry to themselves, else the page as it was.
+
+    Glued to the heading's text ("fs.readFile(path[, options], callback)#"), a permalink becomes part of every
+    heading path and hides the name the heading gives its section.
+    """
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)  # parsed as trafilatura parses a page: its repairs, its fallbacks
+    if tree is None:
+        return html
+    for anchor in tree.xpath(_HEADING_LINKS):
+        if anchor.text_content().strip() in _PERMALINK_TEXTS:
+            anchor.drop_tree()  # its tail text stays
+    return tree
+
+
 def _extract_here(html: str, url: str | None) -> HtmlText:
     import trafilatura  # imported late: it takes a moment and most corpora have no HTML
 
     result = trafilatura.bare_extraction(
-        html,
+        _without_heading_permalinks(html),
         url=url,
         favor_precision=True,
         include_comments=False,

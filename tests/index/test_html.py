@@ -45,6 +45,18 @@ def test_permalink_signs_leave_headings_and_titles() -> None:
     assert without_permalink("C#") == "C#"
 
 
+def test_a_headings_link_to_itself_leaves_it_whatever_it_shows() -> None:
+    """Node.js's "#", glued to the heading, and an empty icon link go; a heading's own words and links stay."""
+    text = page_text(
+        "<h2><code>fs.readFile(path)</code><span><a class='mark' href='#fs_readfile'>#</a></span></h2>"
+        "<p>Asynchronously reads the entire contents of a file, all of it.</p>"
+        "<h2>C#<a href='#c' aria-hidden='true'></a></h2><p>The language is compiled ahead of time, mostly.</p>"
+        "<h2>Install <a href='#install-steps'>steps</a></h2><p>Run the installer and wait for it to finish.</p>"
+    )
+    headings = [line for line in text.split("\n") if line.startswith("#")]
+    assert headings == ["## `fs.readFile(path)`", "## C#", "## Install steps"]
+
+
 def test_identifiers_keep_their_underscores_but_code_keeps_its_backslashes() -> None:
     """trafilatura writes "site\\_url": inside a word no Markdown reads "_" as emphasis, so it is written plainly."""
     text = page_text(
