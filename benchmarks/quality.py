@@ -220,6 +220,8 @@ def ask_cli(
         command += ["--min-confidence", str(min_confidence)]
     # The benchmark measures the defaults: no .env (cwd is a temp dir) and no QUOTEBOT_* overrides.
     environment = {name: value for name, value in os.environ.items() if not name.startswith("QUOTEBOT_")}
+    # This checkout's quotebot, whichever one the interpreter has installed: the benchmark measures the code beside it.
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
     completed = subprocess.run(
         command,
         input="".join(question + "\n" for question in questions),
@@ -350,7 +352,10 @@ class SetScores:
             "top_1": _share(self.top_1, self.answerable),
             "quote_at_1": None if self.quote_1 is None else _share(self.quote_1, self.answerable),
             "top_3": _share(self.top_3, self.answerable),
-            "refused": None if self.refused is None else _share(self.refused, self.unanswerable),
+            # No unanswerable questions, nothing to refuse: no rate rather than 0.
+            "refused": (
+                None if self.refused is None or not self.unanswerable else _share(self.refused, self.unanswerable)
+            ),
         }
 
 
