@@ -11,7 +11,8 @@ callouts documentation sites write: MkDocs and Python-Markdown admonitions
 `???+`), Material for MkDocs content tabs (`=== "Python"` with an indented
 body), Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`), and
 MyST's (Sphinx's Markdown) admonitions in a code fence ("```{note}" ...
-"```") or a colon fence (":::{note}"). Their bodies are Markdown, not code. GitHub's alerts (`> [!NOTE]`) are block
+"```") or a colon fence (":::{note}"). Their bodies are Markdown, not code. A MyST role
+({ref}`Requirements files <requirements-files>`) reads as the text it shows. GitHub's alerts (`> [!NOTE]`) are block
 quotes whose first line names them. In MDX (`.mdx`), the `import` and
 `export` statements and `{/* comments */}` are no text.
 """
@@ -31,6 +32,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
 
 # The admonition types of Docusaurus and VitePress. Only these open a ":::" callout: mkdocstrings writes
 # "::: package.module" for an API reference, which has no closing ":::" and would swallow the page.
@@ -172,6 +174,7 @@ def _parser() -> MarkdownIt:
         .use(container_plugin, name="admonition", validate=_is_colon_admonition)
         .use(_content_tabs_plugin)
         .use(_myst_directives_plugin)
+        .use(myst_role_plugin)
     )
 
 
@@ -681,9 +684,22 @@ def inline_text(children: list[Token]) -> str:
             parts.append(child.content)
         elif child.type == "image":
             parts.append(inline_text(child.children or []))
+        elif child.type == "myst_role":
+            parts.append(role_text(child.content))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return "".join(parts)
+
+
+# A MyST role's "text <target>": the text is what a reader sees.
+_ROLE_TARGET = re.compile(r"^(?P<text>.*?\S)\s*<[^<>]*>$", re.DOTALL)
+
+
+def role_text(content: str) -> str:
+    """The words a MyST role shows: {ref}`Requirements files <requirements-files>` shows "Requirements files",
+    {file}`setup.py` "setup.py"."""
+    target = _ROLE_TARGET.match(content)
+    return target.group("text") if target else content
 
 
 class _TextOfHtml(HTMLParser):

@@ -7,7 +7,8 @@ target (`[edit_uri](#edit_uri)` reads "edit_uri"), an image's markup around
 its text, the angle brackets of an autolink, the backslash of an escape,
 inline HTML, comments (and a block that is only a comment, as API docs put
 "<!-- YAML added: v0.1.29 -->" under each heading), and a heading's attribute
-list (`{#setup}`). Code spans keep their backticks, and code blocks,
+list (`{#setup}`); a MyST role reads as its text ({ref}`Files <files>` reads "Files"). Code spans keep their
+backticks, and code blocks,
 headings' `#`, list markers and table pipes are left as they are: they tell a
 reader what the text is.
 
@@ -25,7 +26,7 @@ from typing import Any
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from index.markdown import DISPLAY_PARSER, heading_attributes, is_html_comment
+from index.markdown import DISPLAY_PARSER, heading_attributes, is_html_comment, role_text
 
 _SPACE = " \t\n"
 
@@ -112,6 +113,8 @@ class _Aligner:
             return True
         if kind == "code_inline":
             return self._skip_code_span(token.markup)
+        if kind == "myst_role":
+            return self._hide_role(token)
         if kind == "html_inline":
             return self._hide_next(token.content)
         if kind == "image":
@@ -184,6 +187,23 @@ class _Aligner:
         if closing is None:
             return False
         self.cursor = closing.end()
+        return True
+
+    def _hide_role(self, token: Token) -> bool:
+        """Show a MyST role as its text: {ref}`Files <files>` reads "Files", {file}`setup.py` "setup.py"."""
+        opening = self._find("{" + str(token.meta.get("name", "")) + "}")
+        if opening is None:
+            return False
+        ticks = re.compile(r"`+").match(self.source, self.source.find("}", opening) + 1)
+        if ticks is None:
+            return False
+        content_start = ticks.end()
+        content_end = self.source.find(ticks.group(), content_start)
+        if content_end < 0:
+            return False
+        shown_end = content_start + len(role_text(self.source[content_start:content_end]))
+        self._hide(opening, content_start)
+        self._hide(shown_end, content_end + len(ticks.group()))
         return True
 
     def _hide_link_end(self) -> bool:

@@ -502,6 +502,12 @@ def test_a_myst_note_answers(tmp_path: Path, analyzer: Analyzer) -> None:
     assert answer.passages[0].quote == "Only ASCII characters are allowed in `.netrc` files."
 
 
+def test_a_myst_role_is_searched_by_the_text_it_shows() -> None:
+    """{ref}`Requirements files <requirements-files>` is searched as "Requirements files": not "ref", not the target."""
+    text = "Pin them in {ref}`Requirements files <requirements-files>`, or use {file}`setup.cfg`."
+    assert searchable_text(text) == "Pin them in Requirements files, or use setup.cfg."
+
+
 def test_an_unclosed_myst_directive_runs_to_the_end_as_a_fence_does(analyzer: Analyzer) -> None:
     text = "Intro.\n\n```{tip}\nKeep it short.\n\n## Not a heading of the page\n"
     assert units_of(text, analyzer) == [

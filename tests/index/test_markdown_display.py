@@ -27,6 +27,8 @@ def as_read(markdown: str) -> str:
         (r"a literal \*star\* and 2 \_ 3", "a literal *star* and 2 _ 3"),
         ("&amp; stays as written", "&amp; stays as written"),
         ("## Install {#setup}\n\nText.", "## Install\n\nText."),
+        ("see {ref}`Requirements files <req-files>` and {file}`setup.py`", "see Requirements files and setup.py"),
+        ("`encoding` {string|null} stays", "`encoding` {string|null} stays"),
         ("### `fs.stat`\n\n<!-- YAML\nadded: v0.1.29\n-->\n\n* `path` {string}", "### `fs.stat`\n\n* `path` {string}"),
         ("Text.\n\n<!-- a note -->", "Text.\n\n"),
         ("<div>kept</div>\n\nText.", "<div>kept</div>\n\nText."),
