@@ -54,19 +54,20 @@ LEAD_HEADINGS = frozenset({"description", "overview", "introduction", "about", "
 Tokenize = Callable[[str], Sequence[str]]
 
 
+def _patterns(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
 # "what's the default for strict?", "site_dir's default value?", "is ignore-scripts on by default?",
 # "what does fund default to?": the value a setting takes, stated in the section the setting names.
-_DEFAULT_QUESTIONS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?default(?:\s+value)?\s+(?:for|of)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
-        # "what is the default encoding for fs.readFile?": a parameter's default, in its function's section.
-        r"^\s*(?:what(?:'s|’s|s|\s+is|\s+are)\s+)?(?:the\s+)?default\s+(?P<detail>[^\s?]+)"
-        r"\s+(?:for|of|in)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
-        r"^\s*(?:is|are)\s+(?P<subject>.+?)\s+(?:on|off|enabled|disabled|set|true|false)\s+by\s+default\s*[?.!]*\s*$",
-        r"^\s*what\s+does\s+(?P<subject>.+?)\s+default\s+to\s*[?.!]*\s*$",
-        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?(?P<subject>.+?)(?:'s|’s)?\s+default(?:\s+value)?\s*[?.!]*\s*$",
-    )
+_DEFAULT_QUESTIONS = _patterns(
+    r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?default(?:\s+value)?\s+(?:for|of)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+    # "what is the default encoding for fs.readFile?": a parameter's default, in its function's section.
+    r"^\s*(?:what(?:'s|’s|s|\s+is|\s+are)\s+)?(?:the\s+)?default\s+(?P<detail>[^\s?]+)"
+    r"\s+(?:for|of|in)\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+    r"^\s*(?:is|are)\s+(?P<subject>.+?)\s+(?:on|off|enabled|disabled|set|true|false)\s+by\s+default\s*[?.!]*\s*$",
+    r"^\s*what\s+does\s+(?P<subject>.+?)\s+default\s+to\s*[?.!]*\s*$",
+    r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?(?P<subject>.+?)(?:'s|’s)?\s+default(?:\s+value)?\s*[?.!]*\s*$",
 )
 # A unit that states a default: "**default**: `'site'`", "Default: true", "`encoding` {string} **Default:** `null`",
 # "Defaults to", "on by default".
@@ -74,14 +75,11 @@ _DEFAULT_STATEMENT = re.compile(r"\bdefaults?[*_`\s]*:|\bdefaults?\s+(?:is|to|va
 
 # "what does fs.readFileSync return?", "what type does buf.toString return?", "the return value of path.parse?":
 # what a function gives back, stated in the section its signature heads.
-_RETURN_QUESTIONS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"^\s*what(?:\s+\w+)?\s+(?:does|do|will)\s+(?P<subject>.+?)\s+return\s*[?.!]*\s*$",
-        r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?return(?:ed)?\s+(?:value|type)\s+(?:of|for)\s+(?P<subject>.+?)"
-        r"\s*[?.!]*\s*$",
-        r"^\s*what(?:'s|’s|s|\s+is)\s+returned\s+by\s+(?P<subject>.+?)\s*[?.!]*\s*$",
-    )
+_RETURN_QUESTIONS = _patterns(
+    r"^\s*what(?:\s+\w+)?\s+(?:does|do|will)\s+(?P<subject>.+?)\s+return\s*[?.!]*\s*$",
+    r"^\s*(?:what(?:'s|’s|s|\s+is)\s+)?(?:the\s+)?return(?:ed)?\s+(?:value|type)\s+(?:of|for)\s+(?P<subject>.+?)"
+    r"\s*[?.!]*\s*$",
+    r"^\s*what(?:'s|’s|s|\s+is)\s+returned\s+by\s+(?P<subject>.+?)\s*[?.!]*\s*$",
 )
 # A unit that says what a function returns: "Returns: {string}", "Returns the contents of the file.", "Return a
 # list of ..." (a parameter's "A function that returns ..." is about the parameter).
@@ -128,17 +126,17 @@ def _names(text: str, word: str) -> bool:
 def named_question(question: str) -> NamedQuestion | None:
     """What `question` asks of a thing the documents may name: its default value, what it returns, or what it is."""
     # Default first: "what's the default for strict?" is also "what's" + "the default for strict".
-    for pattern in _DEFAULT_QUESTIONS:
-        match = pattern.match(question)
-        if match is not None:
-            subject = _checked_subject(match.group("subject"))
-            detail = match.groupdict().get("detail") or ""
-            return None if subject is None else NamedQuestion(subject, "default", detail)
-    for pattern in _RETURN_QUESTIONS:
-        match = pattern.match(question)
-        if match is not None:
-            subject = _checked_subject(match.group("subject"))
-            return None if subject is None else NamedQuestion(subject, "return")
+    wanted: tuple[tuple[Wanted, tuple[re.Pattern[str], ...]], ...] = (
+        ("default", _DEFAULT_QUESTIONS),
+        ("return", _RETURN_QUESTIONS),
+    )
+    for wants, patterns in wanted:
+        for pattern in patterns:
+            match = pattern.match(question)
+            if match is not None:
+                subject = _checked_subject(match.group("subject"))
+                detail = match.groupdict().get("detail") or ""
+                return None if subject is None else NamedQuestion(subject, wants, detail)
     subject = definition_subject(question)
     return None if subject is None else NamedQuestion(subject, "definition")
 
