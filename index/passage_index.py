@@ -98,9 +98,10 @@ class DocumentInfo:
 
     def opening_of(self, passage: Passage) -> str:
         """The lines that open the block a passage of this document starts inside, "" when it opens its own."""
-        for start, opening in self.openings:
-            if start == passage.start:
-                return opening
+        # In passage order: a page cut from one huge table has thousands.
+        found = bisect.bisect_left(self.openings, passage.start, key=lambda item: item[0])
+        if found < len(self.openings) and self.openings[found][0] == passage.start:
+            return self.openings[found][1]
         return ""
 
     def section_of(self, passage: Passage) -> str:

@@ -317,7 +317,10 @@ def _openings_from_payload(value: Any) -> tuple[tuple[int, str], ...]:
         isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) for pair in value
     ):
         raise ValueError("openings are not a list of [start, text] pairs")
-    return tuple((int(start), opening) for start, opening in value)
+    openings = tuple((int(start), opening) for start, opening in value)
+    if any(later[0] <= earlier[0] for earlier, later in itertools.pairwise(openings)):
+        raise ValueError("openings are out of order")
+    return openings
 
 
 def _sections_from_payload(value: Any) -> Sections:

@@ -170,6 +170,7 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
     "skipped not a list": _mutate(lambda p: p.update(skipped=7)),
     "openings not pairs": _mutate(lambda p: p["documents"][0].update(openings=[[0]])),
     "opening not text": _mutate(lambda p: p["documents"][0].update(openings=[[0, 7]])),
+    "openings out of order": _mutate(lambda p: p["documents"][0].update(openings=[[9, "| a |"], [3, "| b |"]])),
     "null everywhere": _mutate(lambda p: p.update(documents=None, passages=None)),
 }
 
