@@ -171,6 +171,9 @@ def _without_heading_permalinks(html: str) -> Any:
     for anchor in tree.xpath(_HEADING_LINKS):
         if anchor.text_content().strip() in _PERMALINK_TEXTS:
             anchor.drop_tree()  # its tail text stays
+        else:
+            # mdBook writes the whole heading as a link to itself, and trafilatura drops a heading that is a link.
+            anchor.drop_tag()
     return tree
 
 
