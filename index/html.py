@@ -153,7 +153,7 @@ def _stop_if_idle(worker: ProcessPoolExecutor) -> None:
 
 
 # What a heading's link to itself shows: Node.js's "#", Sphinx's and MkDocs' "¶", GitHub's empty icon link.
-_PERMALINK_TEXTS = frozenset({"", "#", "¶", "§", "🔗", "∞"})
+_PERMALINK_TEXTS = frozenset({"", "#", "§", "∞", *_PERMALINK_SYMBOLS})
 _HEADING_LINKS = "|".join(f"//h{level}//a[starts-with(@href, '#')]" for level in range(1, 7))
 
 

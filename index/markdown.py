@@ -11,9 +11,10 @@ callouts documentation sites write: MkDocs and Python-Markdown admonitions
 `???+`), Material for MkDocs content tabs (`=== "Python"` with an indented
 body), Docusaurus and VitePress admonitions (`:::tip[Title]` ... `:::`), and
 MyST's (Sphinx's Markdown) admonitions in a code fence ("```{note}" ...
-"```") or a colon fence (":::{note}"). Their bodies are Markdown, not code. A MyST role
-({ref}`Requirements files <requirements-files>`) reads as the text it shows. GitHub's alerts (`> [!NOTE]`) are block
-quotes whose first line names them. In MDX (`.mdx`), the `import` and
+"```") or a colon fence (":::{note}"). Their bodies are Markdown, not code.
+A MyST role ({ref}`Requirements files <requirements-files>`) reads as the
+text it shows. GitHub's alerts (`> [!NOTE]`) are block quotes whose first
+line names them. In MDX (`.mdx`), the `import` and
 `export` statements and `{/* comments */}` are no text.
 """
 
@@ -79,19 +80,23 @@ def _myst_directive(state: StateBlock, start_line: int, end_line: int, silent: b
     if silent:
         return True
     fence = match.group("fence")
+
+    def text_of(line: int) -> str:
+        return state.src[state.bMarks[line] : state.eMarks[line]].strip()
+
     closing = end_line  # an unclosed directive runs to the end, as an unclosed fence does
     for line in range(start_line + 1, end_line):
-        text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].rstrip()
+        text = text_of(line)
         if state.sCount[line] - state.blkIndent < 4 and len(text) >= len(fence) and text == fence[0] * len(text):
             closing = line
             break
     body_start = start_line + 1
-    if body_start < closing and state.src[state.bMarks[body_start] : state.eMarks[body_start]].strip() == "---":
+    if body_start < closing and text_of(body_start) == "---":
         for line in range(body_start + 1, closing):
-            if state.src[state.bMarks[line] : state.eMarks[line]].strip() == "---":
+            if text_of(line) == "---":
                 body_start = line + 1
                 break
-    while body_start < closing and _MYST_OPTION.match(state.src, state.bMarks[body_start], state.eMarks[body_start]):
+    while body_start < closing and _MYST_OPTION.match(text_of(body_start)):
         body_start += 1
     kind = match.group("kind").lower()
     title_text = " ".join(part for part in (kind, match.group("arguments")) if part)
@@ -244,7 +249,7 @@ class Unit:
     runs on, and takes the sentence before as context, only within it."""
 
 
-class _LineOffsets:
+class LineOffsets:
     """Character offsets of the lines of a text, for markdown-it's line maps."""
 
     def __init__(self, text: str) -> None:
@@ -252,6 +257,15 @@ class _LineOffsets:
         self.starts = [0]
         for line in text.split("\n"):
             self.starts.append(self.starts[-1] + len(line) + 1)
+
+    @property
+    def count(self) -> int:
+        """How many lines the text has."""
+        return len(self.starts) - 1
+
+    def start(self, number: int) -> int:
+        """Where line `number` starts (the text's end past its last line)."""
+        return min(self.starts[min(number, len(self.starts) - 1)], len(self.text))
 
     def line(self, number: int) -> str:
         """Line `number` without its newline ("" past the end)."""
@@ -261,9 +275,7 @@ class _LineOffsets:
 
     def span(self, first_line: int, end_line: int) -> tuple[int, int]:
         """`[start, end)` of lines `first_line` to `end_line` (exclusive), white space trimmed."""
-        start = self.starts[min(first_line, len(self.starts) - 1)]
-        end = min(self.starts[min(end_line, len(self.starts) - 1)], len(self.text))
-        return trimmed(self.text, start, end)
+        return trimmed(self.text, self.start(first_line), self.start(end_line))
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -344,7 +356,7 @@ def markdown_blocks(text: str, *, mdx: bool = False, parsed: ParsedBlocks | None
     In an MDX document (`mdx`), so are the `import` and `export` statements and `{/* comments */}`.
     `parsed` is `parse_blocks(text)`, when the caller has it.
     """
-    lines = _LineOffsets(text)
+    lines = LineOffsets(text)
     tokens = (parsed or parse_blocks(text)).tokens
     blocks: list[Block] = []
     position = 0
@@ -373,7 +385,7 @@ def markdown_blocks(text: str, *, mdx: bool = False, parsed: ParsedBlocks | None
 
 
 def _pieces(
-    kind: BlockKind, tokens: list[Token], lines: _LineOffsets, start: int, end: int
+    kind: BlockKind, tokens: list[Token], lines: LineOffsets, start: int, end: int
 ) -> tuple[tuple[int, int], ...]:
     """The spans a long block may be cut between (see `Block.pieces`)."""
     level = tokens[0].level
@@ -460,7 +472,7 @@ def quote_units(text: str, sentence_spans: SentenceSpans, opening: str = "") -> 
             for unit in quote_units(opening + text, sentence_spans)
             if unit.end > shift
         ]
-    lines = _LineOffsets(text)
+    lines = LineOffsets(text)
     tokens = BLOCK_PARSER.parse(text)
     units: list[Unit] = []
     group = 0
@@ -593,8 +605,8 @@ def heading_attributes(line: str) -> tuple[int, int] | None:
 
 def heading_title(text: str) -> str:
     """A heading's text without its attribute list: "Install {#setup}" -> "Install"."""
-    attributes = _HEADING_ATTRIBUTES.search(text)
-    return text if attributes is None else text[: attributes.start()].rstrip()
+    attributes = heading_attributes(text)
+    return text if attributes is None else text[: attributes[0]].rstrip()
 
 
 def searchable_text(markdown: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from index.markdown import DISPLAY_PARSER, heading_attributes, is_html_comment, role_text
+from index.markdown import DISPLAY_PARSER, LineOffsets, heading_attributes, is_html_comment, role_text
 
 _SPACE = " \t\n"
 
@@ -50,21 +50,21 @@ def hidden_markup(markdown: str, opening: str = "") -> list[tuple[int, int]]:
     if opening:
         shift = len(opening)
         return [(max(start - shift, 0), end - shift) for start, end in hidden_markup(opening + markdown) if end > shift]
-    line_starts = [0] + [match.end() for match in re.finditer("\n", markdown)]
+    lines = LineOffsets(markdown)
     aligner = _Aligner(markdown)
     in_heading = False
     for token in DISPLAY_PARSER.parse(markdown, {"references": _EveryLabel()}):
         if token.type in ("heading_open", "heading_close"):
             in_heading = token.type == "heading_open"
         if token.type == "html_block" and token.map is not None and is_html_comment(token.content):
-            aligner.hide_lines(line_starts, token.map[0], token.map[1])
+            aligner.hide_lines(lines, token.map[0], token.map[1])
         if token.type != "inline" or not token.children:
             continue
-        if token.map is not None and token.map[0] < len(line_starts):
-            aligner.cursor = max(aligner.cursor, line_starts[token.map[0]])
+        if token.map is not None and token.map[0] < lines.count:
+            aligner.cursor = max(aligner.cursor, lines.start(token.map[0]))
         aligner.align(token.children)
-        if in_heading and token.map is not None and token.map[0] < len(line_starts):
-            aligner.hide_attributes(line_starts[token.map[0]])
+        if in_heading and token.map is not None and token.map[0] < lines.count:
+            aligner.hide_attributes(lines, token.map[0])
     return aligner.hidden
 
 
@@ -127,23 +127,18 @@ class _Aligner:
             return self._hide_next(token.markup)  # emphasis: "**", "*", "__", "_", "~~"
         return False
 
-    def hide_lines(self, line_starts: Sequence[int], first: int, end: int) -> None:
+    def hide_lines(self, lines: LineOffsets, first: int, end: int) -> None:
         """Hide lines `[first, end)` of the source, and the blank line after them if there is one."""
-
-        def start_of(line: int) -> int:
-            return line_starts[line] if line < len(line_starts) else len(self.source)
-
-        if start_of(first) < self.cursor:
+        if lines.start(first) < self.cursor:
             return
-        if end < len(line_starts) and not self.source[start_of(end) : start_of(end + 1)].strip():
+        if end < lines.count and not lines.line(end).strip():
             end += 1
-        self._hide(start_of(first), start_of(end))
+        self._hide(lines.start(first), lines.start(end))
 
-    def hide_attributes(self, line_start: int) -> None:
-        """Hide the attribute list of the heading on the line at `line_start` ("{#setup}"), if it has one."""
-        line_end = self.source.find("\n", line_start)
-        line_end = len(self.source) if line_end < 0 else line_end
-        found = heading_attributes(self.source[line_start:line_end])
+    def hide_attributes(self, lines: LineOffsets, number: int) -> None:
+        """Hide the attribute list of the heading on line `number` ("{#setup}"), if it has one."""
+        line_start = lines.start(number)
+        found = heading_attributes(lines.line(number))
         if found is None:
             return
         start, end = line_start + found[0], line_start + found[1]

@@ -332,8 +332,8 @@ class PassageIndex:
             document = self._document_of[position]
             path = self._heading_path(document, position)
             for depth in range(len(path)):
-                if (document.doc_id, path[: depth + 1]) in named_sections:
-                    key = (document.doc_id, path[: depth + 1])
+                key = (document.doc_id, path[: depth + 1])
+                if key in named_sections:
                     named.setdefault(key, (depth, spelt_otherwise(key[1]), rank, document))
                     break
         for (doc_id, path), document in named_sections.items():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it.token import Token
 
-from index.markdown import BLOCK_PARSER, ParsedBlocks, heading_title, parse_blocks
+from index.markdown import BLOCK_PARSER, LineOffsets, ParsedBlocks, heading_title, parse_blocks
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 PATH_SEPARATOR = " › "
@@ -54,9 +54,7 @@ def markdown_sections(text: str, parsed: ParsedBlocks | None = None) -> Sections
     it opens the body and heads every path ("Installing › Requirements"). `parsed` is `parse_blocks(text)`,
     when the caller has it.
     """
-    line_starts = [0]
-    for line in text.split("\n"):
-        line_starts.append(line_starts[-1] + len(line) + 1)
+    lines = LineOffsets(text)
     parsed = parsed or parse_blocks(text)
     tokens = parsed.tokens
     headings: list[tuple[int, int, str]] = []  # (offset, level, title) of the document's own headings
@@ -65,7 +63,7 @@ def markdown_sections(text: str, parsed: ParsedBlocks | None = None) -> Sections
         if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
         title = " ".join(heading_title(parsed.inline_words(number + 1)).split())
-        headings.append((line_starts[token.map[0]], int(token.tag[1:]), title))
+        headings.append((lines.start(token.map[0]), int(token.tag[1:]), title))
     front_matter = read_front_matter(text, tokens)
     if front_matter.title and all(level > 1 for _, level, _ in headings):
         headings.insert(0, (front_matter.body_start, 1, front_matter.title))
